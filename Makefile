@@ -1,0 +1,50 @@
+# Mijn Haren: `make run` sets everything up and serves the portal; `make test` runs every check.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test check lint format typecheck pytest browser-deps translations frontend clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/mijn-haren db upgrade
+	$(BIN)/mijn-haren demo load
+	$(BIN)/mijn-haren serve --host 127.0.0.1 --port 8000
+
+test: check pytest
+
+check: lint typecheck
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+browser-deps:
+	@sh scripts/ensure-chromium.sh
+
+pytest: $(STAMP) browser-deps
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -o portal/locale/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -i portal/locale/messages.pot -d portal/locale --no-fuzzy-matching
+
+frontend:
+	cd frontend && npm ci && npm run vendor
+
+clean:
+	rm -rf $(VENV) var/*.db var/*.db-* .pytest_cache .mypy_cache .ruff_cache

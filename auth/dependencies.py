@@ -1,0 +1,51 @@
+"""The current session and identity of a request, loaded once from the server-side session store."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from auth.identity import Identity
+from auth.sessions import LoadedSession, SessionPolicy, load_session
+from portal.database import SessionDep
+from portal.settings import Settings, SettingsDep
+
+
+def session_cookie_name(settings: Settings) -> str:
+    return "__Host-mh_sessie" if settings.uses_https else "mh_sessie"
+
+
+def session_policy(settings: Settings) -> SessionPolicy:
+    return SessionPolicy(
+        idle=timedelta(minutes=settings.session_idle_minutes),
+        absolute=timedelta(hours=settings.session_absolute_hours),
+    )
+
+
+def current_session(
+    request: Request, db: SessionDep, settings: SettingsDep
+) -> LoadedSession | None:
+    """The valid session of this browser, or None; notes an expired one for the login page."""
+    token = request.cookies.get(session_cookie_name(settings))
+    loaded = None
+    if token:
+        loaded = load_session(db, token=token, policy=session_policy(settings))
+        if loaded is None:
+            request.state.session_expired = True
+            request.state.clear_session_cookie = True
+        else:
+            request.state.session_expires_in = loaded.seconds_left
+    request.state.identity = loaded.identity if loaded else None
+    return loaded
+
+
+CurrentSession = Annotated[LoadedSession | None, Depends(current_session)]
+
+
+def current_identity(loaded: CurrentSession) -> Identity | None:
+    return loaded.identity if loaded else None
+
+
+CurrentIdentity = Annotated[Identity | None, Depends(current_identity)]

@@ -1,0 +1,101 @@
+"""The `mijn-haren` command: serve, db upgrade, demo load, worker."""
+
+from __future__ import annotations
+
+import time
+
+import click
+import structlog
+
+from portal.settings import get_settings
+
+log = structlog.get_logger("mijnharen.cli")
+
+
+@click.group()
+def main() -> None:
+    """Mijn Haren, the self-service portal of the municipality of Haren."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int, help="processes to run")
+@click.option("--reload", is_flag=True, help="restart on code changes (development)")
+def serve(host: str, port: int, workers: int, reload: bool) -> None:
+    """Serve the portal over HTTP."""
+    import uvicorn
+
+    settings = get_settings()
+    uvicorn.run(
+        "portal.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        reload=reload,
+        proxy_headers=True,
+        access_log=False,
+        server_header=False,
+        timeout_graceful_shutdown=settings.graceful_shutdown_seconds,
+        log_config=None,
+    )
+
+
+@main.group()
+def db() -> None:
+    """Database commands."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every migration that the database does not have yet."""
+    from portal.database import upgrade_database
+    from portal.observability import configure_logging
+
+    settings = get_settings()
+    configure_logging(settings)
+    upgrade_database(settings.database_url)
+    click.echo("database is at the newest migration")
+
+
+@db.command("current")
+def db_current() -> None:
+    """Show the database's migration and the newest one in the code."""
+    from portal.database import migration_heads
+
+    current, expected = migration_heads(get_settings().database_url)
+    click.echo(f"database: {', '.join(sorted(current)) or '(empty)'}")
+    click.echo(f"code:     {', '.join(sorted(expected))}")
+
+
+@main.group()
+def demo() -> None:
+    """Demo data for development and benchmarks."""
+
+
+@demo.command("load")
+def demo_load() -> None:
+    """Load the demo data set (idempotent: running it twice changes nothing)."""
+    from portal.demo import load_demo_data
+
+    settings = get_settings()
+    for line in load_demo_data(settings):
+        click.echo(line)
+
+
+@main.command()
+@click.option("--once", is_flag=True, help="run every job once and stop")
+@click.option("--interval", default=30.0, show_default=True, help="seconds between rounds")
+def worker(once: bool, interval: float) -> None:
+    """Run background jobs: clean-up of expired sessions, logins and rate-limit windows."""
+    from portal.observability import configure_logging
+    from portal.worker import run_jobs_once
+
+    settings = get_settings()
+    configure_logging(settings)
+    while True:
+        run_jobs_once(settings)
+        if once:
+            return
+        time.sleep(interval)

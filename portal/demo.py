@@ -1,0 +1,31 @@
+"""`mijn-haren demo load`: the demo data set that makes a fresh portal look lived-in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from sqlmodel import Session
+
+from portal.database import make_engine
+from portal.settings import Settings
+
+DemoLoader = Callable[[Session, Settings], str]
+
+# Each domain adds its loader here; each loader is idempotent and says what it did.
+DEMO_LOADERS: list[DemoLoader] = []
+
+
+def load_demo_data(settings: Settings) -> Iterator[str]:
+    """Run every loader in one transaction, so a failure leaves the database as it was."""
+    engine = make_engine(settings.database_url)
+    try:
+        with Session(engine) as db:
+            lines = [loader(db, settings) for loader in DEMO_LOADERS]
+            db.commit()
+    finally:
+        engine.dispose()
+    yield from lines
+    yield (
+        "demo people, companies and staff are served by the development identity provider "
+        f"at {settings.base_url}/inloggen"
+    )

@@ -1,0 +1,10 @@
+"""Outside systems (BRP, KVK, ...), each behind a small interface with a local and an http implementation."""
+
+
+class IntegrationUnavailable(Exception):  # noqa: N818 - the name says what the user is told
+    """An outside system could not be reached or answered unusably; the user gets a clear page."""
+
+    def __init__(self, system: str, reason: str) -> None:
+        super().__init__(f"{system}: {reason}")
+        self.system = system
+        self.reason = reason

@@ -1,0 +1,78 @@
+"""create_app(): wires settings, database, middleware, routers, static files and error pages."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import structlog
+from fastapi import Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from portal.database import database_is_at_head, make_engine
+from portal.errors import register_error_pages
+from portal.observability import RequestContextMiddleware, configure_logging
+from portal.security import SecurityHeadersMiddleware, csrf_protect
+from portal.settings import PROJECT_ROOT, Settings, get_settings
+
+log = structlog.get_logger("mijnharen.app")
+
+
+class DatabaseNotAtHead(RuntimeError):
+    """The database misses migrations; serving would break on the first query."""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The Mijn Haren application for `settings` (default: from the environment)."""
+    settings = settings or get_settings()
+    configure_logging(settings)
+    engine = make_engine(settings.database_url)
+    if not database_is_at_head(engine):
+        engine.dispose()
+        raise DatabaseNotAtHead(
+            "the database is not at the newest migration: run `mijn-haren db upgrade` first"
+        )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        log.info("started", environment=settings.environment.value)
+        yield
+        app.state.draining = True
+        engine.dispose()
+        log.info("stopped")
+
+    docs = settings.enable_api_docs and not settings.is_production
+    app = FastAPI(
+        title="Mijn Haren",
+        docs_url="/api/docs" if docs else None,
+        redoc_url=None,
+        openapi_url="/openapi.json" if docs else None,
+        dependencies=[Depends(csrf_protect)],
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.draining = False
+
+    app.add_middleware(SecurityHeadersMiddleware, settings=settings)
+    app.add_middleware(RequestContextMiddleware, settings=settings)
+    app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
+    _include_routers(app, settings)
+    register_error_pages(app)
+    return app
+
+
+def _include_routers(app: FastAPI, settings: Settings) -> None:
+    from auth.routes import router as auth_router
+    from portal.health.routes import router as health_router
+    from portal.mijn.routes import router as mijn_router
+    from portal.pages.routes import router as pages_router
+
+    app.include_router(health_router)
+    app.include_router(pages_router)
+    app.include_router(auth_router)
+    app.include_router(mijn_router)
+    if settings.development_provider_enabled and not settings.is_production:
+        from auth.devidp.routes import router as devidp_router
+
+        app.include_router(devidp_router)

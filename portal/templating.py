@@ -1,0 +1,109 @@
+"""Jinja2 environment, Dutch/English translations, and rendering of a page or its htmx partial."""
+
+from __future__ import annotations
+
+import gettext as gettext_module
+from contextvars import ContextVar
+from functools import lru_cache
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES_DIR = PROJECT_ROOT / "templates"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+LANGUAGES = ("nl", "en")
+LANGUAGE_COOKIE = "mh_taal"
+
+_current_translations: ContextVar[gettext_module.NullTranslations] = ContextVar(
+    "current_translations", default=NullTranslations()
+)
+_current_language: ContextVar[str] = ContextVar("current_language", default="nl")
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def translations_for(language: str) -> gettext_module.NullTranslations:
+    """Translations compiled in memory from the .po catalogue; Dutch is the source language."""
+    po_path = LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
+    if language == "nl" or not po_path.exists():
+        return NullTranslations()
+    with po_path.open("rb") as po_file:
+        catalog = read_po(po_file, locale=language)
+    buffer = BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return gettext_module.GNUTranslations(buffer)
+
+
+def activate_language(language: str) -> None:
+    """Make `language` the one used by templates and `gettext` in this request's context."""
+    chosen = language if language in LANGUAGES else "nl"
+    _current_language.set(chosen)
+    _current_translations.set(translations_for(chosen))
+
+
+def current_language() -> str:
+    return _current_language.get()
+
+
+def gettext(message: str) -> str:
+    """Translate `message` into the request's language."""
+    return _current_translations.get().gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _current_translations.get().ngettext(singular, plural, n)
+
+
+def language_from_request(request: Request, default: str) -> str:
+    """The language the visitor chose (cookie), else the portal default."""
+    chosen = request.cookies.get(LANGUAGE_COOKIE, "")
+    return chosen if chosen in LANGUAGES else default
+
+
+def _static_url(request: Request, path: str) -> str:
+    return str(request.url_for("static", path=path).path)
+
+
+def _create_templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(TEMPLATES_DIR), extensions=["jinja2.ext.i18n"])
+    env = templates.env
+    env.install_gettext_callables(gettext=gettext, ngettext=ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["current_language"] = current_language
+    env.globals["static_url"] = _static_url
+    env.globals["LANGUAGES"] = LANGUAGES
+    env.policies["ext.i18n.trimmed"] = True
+    return templates
+
+
+templates = _create_templates()
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    partial: str | None = None,
+) -> HTMLResponse:
+    """Render a page, or only its partial when htmx asked for it."""
+    name = partial if partial and is_htmx(request) else template
+    return templates.TemplateResponse(request, name, context or {}, status_code=status_code)
+
+
+def render_string(template: str, **context: Any) -> Markup:
+    """Render a template outside a request (e-mails, PDFs)."""
+    return Markup(templates.env.get_template(template).render(**context))  # noqa: S704

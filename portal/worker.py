@@ -1,0 +1,41 @@
+"""Background jobs run by `mijn-haren worker`, using the same services as the web app."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import structlog
+from sqlalchemy import delete
+from sqlmodel import Session, col
+
+from auth.dependencies import session_policy
+from auth.sessions import purge_expired, utcnow
+from portal.database import make_engine
+from portal.models import RateLimitWindow
+from portal.settings import Settings
+
+log = structlog.get_logger("mijnharen.worker")
+PENDING_LOGIN_MAX_AGE = timedelta(minutes=10)
+
+
+def run_jobs_once(settings: Settings) -> dict[str, int]:
+    """One round of every job, each in its own transaction; returns what each job did."""
+    engine = make_engine(settings.database_url)
+    results: dict[str, int] = {}
+    try:
+        with Session(engine) as db:
+            results["sessions_and_logins_purged"] = purge_expired(
+                db, policy=session_policy(settings), pending_max_age=PENDING_LOGIN_MAX_AGE
+            )
+            db.commit()
+        with Session(engine) as db:
+            cutoff = utcnow() - timedelta(hours=1)
+            removed = db.execute(
+                delete(RateLimitWindow).where(col(RateLimitWindow.window_start) < cutoff)
+            ).rowcount
+            results["rate_limit_windows_purged"] = int(removed or 0)
+            db.commit()
+    finally:
+        engine.dispose()
+    log.info("worker_round", **results)
+    return results
