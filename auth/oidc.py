@@ -91,6 +91,12 @@ class _MetadataCache:
 _cache = _MetadataCache()
 
 
+def clear_metadata_cache() -> None:
+    """Forget every cached discovery document and key set (after a provider's keys changed)."""
+    global _cache  # noqa: PLW0603 - one per process by design
+    _cache = _MetadataCache()
+
+
 def _get_json(url: str, timeout: float) -> dict[str, Any]:
     try:
         response = httpx.get(url, timeout=timeout, headers={"Accept": "application/json"})

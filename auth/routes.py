@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Annotated, Literal
 
 import structlog
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import delete
 from sqlmodel import col
@@ -58,7 +58,7 @@ def choose(
     )
 
 
-@router.get("/auth/{provider}/login", name="auth:login", dependencies=[login_rate_limit])
+@router.get("/auth/{provider}/login", name="auth:login", dependencies=[Depends(login_rate_limit)])
 def login(
     request: Request,
     provider: Provider,
@@ -108,7 +108,7 @@ def login(
     return response
 
 
-@router.get("/auth/{provider}/callback", name="auth:callback", dependencies=[callback_rate_limit])
+@router.get("/auth/{provider}/callback", name="auth:callback", dependencies=[Depends(callback_rate_limit)])
 def callback(  # noqa: PLR0913 - the parameters are the OIDC response
     request: Request,
     provider: Provider,

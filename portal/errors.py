@@ -11,7 +11,13 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from portal.integrations import IntegrationUnavailable
-from portal.security import AccessDenied, CsrfFailed, LoginRequired, RateLimited
+from portal.security import (
+    AccessDenied,
+    CsrfFailed,
+    LoginRequired,
+    RateLimited,
+    security_headers,
+)
 from portal.templating import render
 
 log = structlog.get_logger("mijnharen.errors")
@@ -71,7 +77,12 @@ async def invalid_request(request: Request, exc: Exception) -> Response:
 
 async def server_error(request: Request, exc: Exception) -> Response:
     log.error("server_error", path=request.url.path, error=type(exc).__name__, exc_info=exc)
-    return _error_page(request, 500, "server_error")
+    response = _error_page(request, 500, "server_error")
+    # Starlette sends this page from its outermost middleware, past our header middleware.
+    for name, value in security_headers(request.app.state.settings):
+        response.headers[name.decode()] = value.decode()
+    response.headers["cache-control"] = "no-store"
+    return response
 
 
 def register_error_pages(app: FastAPI) -> None:

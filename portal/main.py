@@ -12,8 +12,9 @@ from fastapi.staticfiles import StaticFiles
 from portal.database import database_is_at_head, make_engine
 from portal.errors import register_error_pages
 from portal.observability import RequestContextMiddleware, configure_logging
-from portal.security import SecurityHeadersMiddleware, csrf_protect
+from portal.security import SecurityHeadersMiddleware, csrf_protect, csrf_token
 from portal.settings import PROJECT_ROOT, Settings, get_settings
+from portal.templating import templates
 
 log = structlog.get_logger("mijnharen.app")
 
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    templates.env.globals["csrf_token"] = csrf_token
     app.state.engine = engine
     app.state.draining = False
 
@@ -64,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 def _include_routers(app: FastAPI, settings: Settings) -> None:
     from auth.routes import router as auth_router
+    from portal.backoffice.routes import router as backoffice_router
     from portal.health.routes import router as health_router
     from portal.mijn.routes import router as mijn_router
     from portal.pages.routes import router as pages_router
@@ -72,6 +75,7 @@ def _include_routers(app: FastAPI, settings: Settings) -> None:
     app.include_router(pages_router)
     app.include_router(auth_router)
     app.include_router(mijn_router)
+    app.include_router(backoffice_router)
     if settings.development_provider_enabled and not settings.is_production:
         from auth.devidp.routes import router as devidp_router
 

@@ -86,6 +86,22 @@ def content_security_policy(settings: Settings) -> str:
     )
 
 
+def security_headers(settings: Settings) -> list[tuple[bytes, bytes]]:
+    """The headers every response carries (ASVS 3.4), error pages included."""
+    headers = [
+        (b"content-security-policy", content_security_policy(settings).encode()),
+        (b"x-content-type-options", b"nosniff"),
+        (b"x-frame-options", b"DENY"),
+        (b"referrer-policy", b"same-origin"),
+        (b"cross-origin-opener-policy", b"same-origin"),
+        (b"cross-origin-resource-policy", b"same-origin"),
+        (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=()"),
+    ]
+    if settings.uses_https:
+        headers.append((b"strict-transport-security", b"max-age=63072000; includeSubDomains"))
+    return headers
+
+
 class SecurityHeadersMiddleware:
     """Adds the security headers to every response and hands out the CSRF cookie."""
 
@@ -94,20 +110,7 @@ class SecurityHeadersMiddleware:
         self.settings = settings
         self.csrf_cookie = cookie_name(settings, "mh_csrf")
         self.session_cookie = session_cookie_name(settings)
-        headers = [
-            (b"content-security-policy", content_security_policy(settings).encode()),
-            (b"x-content-type-options", b"nosniff"),
-            (b"x-frame-options", b"DENY"),
-            (b"referrer-policy", b"same-origin"),
-            (b"cross-origin-opener-policy", b"same-origin"),
-            (b"cross-origin-resource-policy", b"same-origin"),
-            (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=()"),
-        ]
-        if settings.uses_https:
-            headers.append(
-                (b"strict-transport-security", b"max-age=63072000; includeSubDomains")
-            )
-        self.static_headers = headers
+        self.static_headers = security_headers(settings)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

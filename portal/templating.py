@@ -15,6 +15,7 @@ from babel.support import NullTranslations
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Undefined, select_autoescape
 from markupsafe import Markup
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -22,6 +23,9 @@ TEMPLATES_DIR = PROJECT_ROOT / "templates"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 LANGUAGES = ("nl", "en")
 LANGUAGE_COOKIE = "mh_taal"
+# Undefined variables render as empty text in production pages; templates are written so
+# that this never hides a bug, which the template tests check with strict rendering.
+_STRICT_TEMPLATES = False
 
 _current_translations: ContextVar[gettext_module.NullTranslations] = ContextVar(
     "current_translations", default=NullTranslations()
@@ -74,14 +78,18 @@ def _static_url(request: Request, path: str) -> str:
 
 
 def _create_templates() -> Jinja2Templates:
-    templates = Jinja2Templates(directory=str(TEMPLATES_DIR), extensions=["jinja2.ext.i18n"])
-    env = templates.env
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=select_autoescape(default=True),
+        extensions=["jinja2.ext.i18n"],
+        undefined=StrictUndefined if _STRICT_TEMPLATES else Undefined,
+    )
     env.install_gettext_callables(gettext=gettext, ngettext=ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals["current_language"] = current_language
     env.globals["static_url"] = _static_url
     env.globals["LANGUAGES"] = LANGUAGES
     env.policies["ext.i18n.trimmed"] = True
-    return templates
+    return Jinja2Templates(env=env)
 
 
 templates = _create_templates()

@@ -3,7 +3,9 @@ an app per test, logged-in clients, and the portal served live on a loopback por
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import socket
 import threading
 import time
@@ -17,9 +19,10 @@ import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import text
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 from auth.dependencies import session_cookie_name, session_policy
+from auth.bsn import bsn_is_valid
 from auth.identity import DIGID_LEVELS, EHERKENNING_LEVELS, Identity
 from auth.sessions import create_session
 from portal.database import import_all_models, make_engine, upgrade_database
@@ -32,6 +35,51 @@ GEHEIM_BSN = "999993872"
 DAGOBERT_KVK = "69599084"
 DAGOBERT_VESTIGING = "000038509504"
 BV_KVK = "68750110"
+
+
+class _LogCollector(logging.Handler):
+    """Keeps every log line as the portal renders it, to scan for personal data at the end."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        portal_handler = next(
+            (h for h in logging.getLogger().handlers if h.get_name() == "mijnharen"), None
+        )
+        formatter = portal_handler.formatter if portal_handler else None
+        self.lines.append(formatter.format(record) if formatter else record.getMessage())
+
+
+_NINE_DIGITS = re.compile(r"(?<!\d)\d{9}(?!\d)")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+_TOKEN = re.compile(r"[A-Za-z0-9_\-]{40,}")
+
+
+def personal_data_in(lines: list[str]) -> list[str]:
+    """Log lines holding a BSN (elfproef), an e-mail address or a token-like string."""
+    found = []
+    for line in lines:
+        if any(bsn_is_valid(m) for m in _NINE_DIGITS.findall(line)):
+            found.append(f"BSN in: {line[:200]}")
+        if _EMAIL.search(line):
+            found.append(f"e-mail in: {line[:200]}")
+        if _TOKEN.search(line):
+            found.append(f"token in: {line[:200]}")
+    return found
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _logs_hold_no_personal_data() -> Iterator[_LogCollector]:
+    """ASVS 16.2.5: the log output of the whole suite holds no BSN, e-mail address or token."""
+    collector = _LogCollector()
+    logging.getLogger().addHandler(collector)
+    yield collector
+    logging.getLogger().removeHandler(collector)
+    leaks = personal_data_in(collector.lines)
+    assert collector.lines, "no log output was collected: the scan would prove nothing"
+    assert leaks == [], "personal data in the logs:\n" + "\n".join(leaks[:20])
 
 
 @pytest.fixture(scope="session")
@@ -171,3 +219,14 @@ def live_server(database_url: str) -> Iterator[LiveServer]:
 
 def project_root() -> Path:
     return Path(__file__).resolve().parent.parent
+
+
+def csrf_token_for(client: TestClient) -> str:
+    """The anti-forgery token a page would have put in its forms for this client."""
+    from portal.security import _csrf_serializer
+
+    if not client.cookies.get("mh_csrf"):
+        client.get("/health/live")
+        client.get("/")
+    app: FastAPI = client.app  # type: ignore[assignment]
+    return str(_csrf_serializer(app.state.settings).dumps(client.cookies.get("mh_csrf")))

@@ -1,0 +1,46 @@
+"""The app's routes with their access class, found by walking each route's dependencies."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from fastapi import FastAPI
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
+
+from portal.security import ACCESS_CLASSES
+
+
+@dataclass(frozen=True)
+class ClassifiedRoute:
+    name: str
+    path: str
+    methods: tuple[str, ...]
+    access: tuple[str, ...]
+    route: APIRoute
+
+
+def _calls(dependant: Dependant) -> Iterator[object]:
+    for sub in dependant.dependencies:
+        if sub.call is not None:
+            yield sub.call
+        yield from _calls(sub)
+
+
+def classified_routes(app: FastAPI) -> list[ClassifiedRoute]:
+    result = []
+    for route in app.routes:
+        if not isinstance(route, APIRoute):
+            continue
+        access = tuple(sorted({ACCESS_CLASSES[c] for c in _calls(route.dependant) if c in ACCESS_CLASSES}))
+        result.append(
+            ClassifiedRoute(
+                name=route.name,
+                path=route.path,
+                methods=tuple(sorted(route.methods or ())),
+                access=access,
+                route=route,
+            )
+        )
+    return result

@@ -1,0 +1,96 @@
+"""Every state-changing route refuses requests without a valid anti-forgery token or from another
+site (ASVS 3.5.1), and no GET changes the database (ASVS 3.5.3)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from portal.database import import_all_models
+from portal.security import CSRF_EXEMPT_PATHS
+from tests.conftest import csrf_token_for
+from tests.security.routes import classified_routes
+
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def concrete_path(path: str) -> str:
+    return (
+        path.replace("{provider}", "digid")
+        .replace("{language}", "en")
+        .replace("{", "x")
+        .replace("}", "x")
+    )
+
+
+def unsafe_routes(app: FastAPI) -> list[tuple[str, str]]:
+    return [
+        (method, concrete_path(r.path))
+        for r in classified_routes(app)
+        for method in r.methods
+        if method in UNSAFE and not CSRF_EXEMPT_PATHS.match(concrete_path(r.path))
+    ]
+
+
+def test_there_are_state_changing_routes_to_check(app: FastAPI) -> None:
+    assert ("POST", "/uitloggen") in unsafe_routes(app)
+
+
+@pytest.mark.parametrize(
+    "case", ["no token", "bad token", "token of another browser", "cross-site", "foreign origin"]
+)
+def test_unsafe_routes_refuse_forgeries(client: TestClient, app: FastAPI, login: Any, case: str) -> None:
+    login("suzanne")
+    good = csrf_token_for(client)
+    for method, path in unsafe_routes(app):
+        headers: dict[str, str] = {}
+        data: dict[str, str] = {}
+        if case == "bad token":
+            data["csrf_token"] = good[:-4] + "AAAA"
+        elif case == "token of another browser":
+            from portal.security import _csrf_serializer
+
+            data["csrf_token"] = str(_csrf_serializer(app.state.settings).dumps("x" * 43))
+        elif case == "cross-site":
+            data["csrf_token"] = good
+            headers["Sec-Fetch-Site"] = "cross-site"
+        elif case == "foreign origin":
+            data["csrf_token"] = good
+            headers["Origin"] = "https://evil.example"
+        response = client.request(method, path, data=data, headers=headers)
+        assert response.status_code == 403, f"{method} {path} accepted {case}"
+        assert "Uw formulier is verlopen" in response.text
+
+
+def test_valid_token_is_accepted(client: TestClient, login: Any) -> None:
+    login("suzanne")
+    response = client.post("/uitloggen", data={"csrf_token": csrf_token_for(client)})
+    assert response.status_code == 303
+
+
+def test_token_in_htmx_header_is_accepted(client: TestClient, login: Any) -> None:
+    login("suzanne")
+    response = client.post("/uitloggen", headers={"X-CSRF-Token": csrf_token_for(client)})
+    assert response.status_code == 303
+
+
+def table_snapshot(db_engine: Any) -> dict[str, int]:
+    with db_engine.connect() as connection:
+        return {
+            table.name: int(connection.execute(text(f'SELECT COUNT(*) FROM "{table.name}"')).scalar_one())
+            for table in import_all_models().metadata.sorted_tables
+            if table.name not in ("rate_limit_window", "auth_session", "auth_pending_login")
+        }
+
+
+def test_no_get_changes_the_database(client: TestClient, app: FastAPI, login: Any, db_engine: Any) -> None:
+    login("suzanne")
+    before = table_snapshot(db_engine)
+    for route in classified_routes(app):
+        if "GET" in route.methods and "{" not in route.path and not route.path.startswith("/auth/"):
+            client.get(route.path)
+    assert table_snapshot(db_engine) == before
