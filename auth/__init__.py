@@ -1,1 +1,1 @@
-"""Login with DigiD, eHerkenning and the staff provider over OpenID Connect, and server-side sessions."""
+"""Login with DigiD, eHerkenning and the staff provider over OpenID Connect; server sessions."""

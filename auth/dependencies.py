@@ -37,6 +37,9 @@ def current_session(
             request.state.clear_session_cookie = True
         else:
             request.state.session_expires_in = loaded.seconds_left
+            request.state.display_name = (
+                loaded.row.session_cache.get("display_name") or loaded.identity.display_name
+            )
     request.state.identity = loaded.identity if loaded else None
     return loaded
 

@@ -1,4 +1,4 @@
-"""The OpenID Connect relying party: discovery, authorization request, code exchange, ID token checks.
+"""The OpenID Connect relying party: discovery, authorization, code exchange, ID token checks.
 
 Authlib builds the authorization URL (with PKCE S256) and exchanges the code; joserfc verifies
 the ID token's signature against the provider's JWKS. Every check that RFC 9700 and ASVS V10
@@ -14,8 +14,8 @@ from typing import Any
 
 import httpx
 from authlib.common.security import generate_token
-from authlib.integrations.httpx_client import OAuth2Client
 from authlib.integrations.base_client.errors import OAuthError
+from authlib.integrations.httpx_client import OAuth2Client
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
@@ -93,7 +93,7 @@ _cache = _MetadataCache()
 
 def clear_metadata_cache() -> None:
     """Forget every cached discovery document and key set (after a provider's keys changed)."""
-    global _cache  # noqa: PLW0603 - one per process by design
+    global _cache
     _cache = _MetadataCache()
 
 
@@ -146,7 +146,9 @@ def _key_set(jwks_uri: str, *, timeout: float, refresh: bool = False) -> KeySet:
     return key_set
 
 
-def _oauth_client(provider: OIDCProviderSettings, redirect_uri: str, timeout: float) -> OAuth2Client:
+def _oauth_client(
+    provider: OIDCProviderSettings, redirect_uri: str, timeout: float
+) -> OAuth2Client:
     return OAuth2Client(
         client_id=provider.client_id,
         client_secret=provider.client_secret,

@@ -1,4 +1,4 @@
-"""Server-side sessions: an opaque cookie token, its hash in the database, idle and absolute expiry."""
+"""Server-side sessions: an opaque cookie token, its hash in the database, idle and absolute end."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import CursorResult, delete
 from sqlmodel import Session, col
 
 from auth.identity import Identity
@@ -47,9 +47,7 @@ class LoadedSession:
         return max(0, int((self.expires_at - utcnow()).total_seconds()))
 
 
-def create_session(
-    db: Session, *, identity: Identity, id_token: str, policy: SessionPolicy
-) -> str:
+def create_session(db: Session, *, identity: Identity, id_token: str, policy: SessionPolicy) -> str:
     """Start a session for `identity` and return the new cookie token (never stored itself)."""
     token = secrets.token_urlsafe(32)
     now = utcnow()
@@ -120,13 +118,13 @@ def session_cache_put(db: Session, loaded: LoadedSession, key: str, value: Any) 
 def purge_expired(db: Session, *, policy: SessionPolicy, pending_max_age: timedelta) -> int:
     """Delete expired sessions and stale logins in progress (run by the worker)."""
     now = utcnow()
-    removed = db.execute(
+    sessions: CursorResult[Any] = db.execute(  # type: ignore[assignment]
         delete(UserSession).where(
             (col(UserSession.last_seen_at) < now - policy.idle)
             | (col(UserSession.expires_at) < now)
         )
-    ).rowcount
-    removed += db.execute(
+    )
+    logins: CursorResult[Any] = db.execute(  # type: ignore[assignment]
         delete(PendingLogin).where(col(PendingLogin.created_at) < now - pending_max_age)
-    ).rowcount
-    return int(removed or 0)
+    )
+    return int(sessions.rowcount or 0) + int(logins.rowcount or 0)

@@ -99,3 +99,7 @@ def worker(once: bool, interval: float) -> None:
         if once:
             return
         time.sleep(interval)
+
+
+if __name__ == "__main__":
+    main()

@@ -19,8 +19,8 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 def import_all_models() -> type[SQLModel]:
     """Import every domain's models so that SQLModel's metadata knows all tables."""
+    import auth.devidp.models
     import auth.models  # noqa: F401
-    import auth.devidp.models  # noqa: F401
     import portal.models  # noqa: F401
 
     return SQLModel

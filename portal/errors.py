@@ -1,4 +1,4 @@
-"""Friendly pages for every failure, in the site's layout; details go to the log, never to the user."""
+"""Friendly pages for every failure in the site's layout; details go to the log, not the user."""
 
 from __future__ import annotations
 
@@ -24,8 +24,12 @@ log = structlog.get_logger("mijnharen.errors")
 
 
 def _error_page(request: Request, status: int, kind: str, **context: object) -> Response:
-    return render(request, "errors/error.html", {"status": status, "kind": kind, **context},
-                  status_code=status)
+    return render(
+        request,
+        "errors/error.html",
+        {"status": status, "kind": kind, **context},
+        status_code=status,
+    )
 
 
 async def login_required(request: Request, exc: Exception) -> Response:

@@ -1,4 +1,4 @@
-"""JSON logs without personal data, Prometheus metrics, and the per-request context (language, log)."""
+"""JSON logs without personal data, Prometheus metrics, and the per-request context."""
 
 from __future__ import annotations
 
@@ -41,7 +41,9 @@ def _redact(value: Any) -> Any:
     if isinstance(value, str):
         return redact_text(value)
     if isinstance(value, Mapping):
-        return {k: "[redacted]" if _SECRET_KEYS.search(str(k)) else _redact(v) for k, v in value.items()}
+        return {
+            k: "[redacted]" if _SECRET_KEYS.search(str(k)) else _redact(v) for k, v in value.items()
+        }
     if isinstance(value, list | tuple):
         return [_redact(item) for item in value]
     return value
@@ -149,7 +151,7 @@ def _language(scope: Scope, default: str) -> str:
             for part in value.decode("latin-1").split(";"):
                 key, _, chosen = part.strip().partition("=")
                 if key == LANGUAGE_COOKIE and chosen in LANGUAGES:
-                    return chosen
+                    return str(chosen)
     return default
 
 

@@ -1,4 +1,4 @@
-"""Security headers, CSRF protection, rate limits shared by all processes, and route access classes."""
+"""Security headers, CSRF protection, rate limits shared by all processes, route access classes."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from auth.dependencies import CurrentIdentity, session_cookie_name
 from auth.identity import Identity
 from portal.models import RateLimitWindow
-from portal.settings import Settings, SettingsDep
+from portal.settings import PROVIDERS, Settings, SettingsDep
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
@@ -65,8 +65,8 @@ def content_security_policy(settings: Settings) -> str:
     # A form that posts to /uitloggen is redirected to the provider's logout; browsers
     # enforce form-action on that redirect, so the providers' origins must be allowed.
     form_targets = {"'self'"}
-    for name in ("digid", "eherkenning", "medewerker"):
-        issuer = settings.provider(name).issuer  # type: ignore[arg-type]
+    for name in PROVIDERS:
+        issuer = settings.provider(name).issuer
         match = re.match(r"^(https?://[^/]+)", issuer)
         if match and match.group(1) != settings.base_origin:
             form_targets.add(match.group(1))
@@ -159,7 +159,7 @@ def _request_cookies(scope: Scope) -> dict[str, str]:
             parsed: SimpleCookie = SimpleCookie()
             try:
                 parsed.load(value.decode("latin-1"))
-            except Exception:  # noqa: BLE001 - a malformed cookie header means no cookies
+            except Exception:
                 return {}
             return {key: morsel.value for key, morsel in parsed.items()}
     return {}
@@ -220,7 +220,7 @@ def hit_rate_limit(engine: Engine, *, key: str, limit: int, window: timedelta) -
         (int(now.timestamp()) // seconds) * seconds, tz=UTC
     ).replace(tzinfo=None)
     dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
-    table: Any = RateLimitWindow.__table__
+    table: Any = RateLimitWindow.__table__  # type: ignore[attr-defined]
     statement = (
         dialect.insert(table)
         .values(key=key, window_start=window_start, hits=1)

@@ -124,7 +124,10 @@ class Settings(BaseSettings):
                 "vestiging": self.eherkenning_vestiging_claim,
                 "acting_subject": self.eherkenning_acting_subject_claim,
             },
-            "medewerker": {"roles": self.medewerker_roles_claim, "name": self.medewerker_name_claim},
+            "medewerker": {
+                "roles": self.medewerker_roles_claim,
+                "name": self.medewerker_name_claim,
+            },
         }[name]
         return OIDCProviderSettings(
             name=name,

@@ -27,9 +27,10 @@ LANGUAGE_COOKIE = "mh_taal"
 # that this never hides a bug, which the template tests check with strict rendering.
 _STRICT_TEMPLATES = False
 
-_current_translations: ContextVar[gettext_module.NullTranslations] = ContextVar(
-    "current_translations", default=NullTranslations()
+_current_translations: ContextVar[gettext_module.NullTranslations | None] = ContextVar(
+    "current_translations", default=None
 )
+_SOURCE_LANGUAGE = NullTranslations()
 _current_language: ContextVar[str] = ContextVar("current_language", default="nl")
 
 
@@ -60,11 +61,11 @@ def current_language() -> str:
 
 def gettext(message: str) -> str:
     """Translate `message` into the request's language."""
-    return _current_translations.get().gettext(message)
+    return (_current_translations.get() or _SOURCE_LANGUAGE).gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return _current_translations.get().ngettext(singular, plural, n)
+    return (_current_translations.get() or _SOURCE_LANGUAGE).ngettext(singular, plural, n)
 
 
 def language_from_request(request: Request, default: str) -> str:

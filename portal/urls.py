@@ -9,7 +9,7 @@ _SAFE_PATH = re.compile(r"^/[A-Za-z0-9/_\-.~%?=&+]*$")
 
 
 def safe_next_path(candidate: str | None, *, default: str) -> str:
-    """`candidate` if it is a path on this site, else `default` (RFC 9700 §4.11: no open redirect)."""
+    """`candidate` if it is a path on this site, else `default` (RFC 9700 §4.11.1)."""
     if not candidate or not _SAFE_PATH.match(candidate):
         return default
     if candidate.startswith("//") or "\\" in candidate or "/../" in candidate:

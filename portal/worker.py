@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import structlog
-from sqlalchemy import delete
+from sqlalchemy import CursorResult, delete
 from sqlmodel import Session, col
 
 from auth.dependencies import session_policy
@@ -30,10 +31,10 @@ def run_jobs_once(settings: Settings) -> dict[str, int]:
             db.commit()
         with Session(engine) as db:
             cutoff = utcnow() - timedelta(hours=1)
-            removed = db.execute(
+            removed: CursorResult[Any] = db.execute(  # type: ignore[assignment]
                 delete(RateLimitWindow).where(col(RateLimitWindow.window_start) < cutoff)
-            ).rowcount
-            results["rate_limit_windows_purged"] = int(removed or 0)
+            )
+            results["rate_limit_windows_purged"] = int(removed.rowcount or 0)
             db.commit()
     finally:
         engine.dispose()

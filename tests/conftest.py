@@ -1,4 +1,4 @@
-"""Shared fixtures: a migrated test database (SQLite, or PostgreSQL via MIJNHAREN_TEST_DATABASE_URL),
+"""Shared fixtures: a migrated test database (SQLite, or PostgreSQL: MIJNHAREN_TEST_DATABASE_URL),
 an app per test, logged-in clients, and the portal served live on a loopback port."""
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlmodel import Session
 
-from auth.dependencies import session_cookie_name, session_policy
 from auth.bsn import bsn_is_valid
+from auth.dependencies import session_cookie_name, session_policy
 from auth.identity import DIGID_LEVELS, EHERKENNING_LEVELS, Identity
 from auth.sessions import create_session
 from portal.database import import_all_models, make_engine, upgrade_database

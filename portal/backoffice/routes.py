@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
+from auth.identity import Identity
 from portal.security import staff
 from portal.templating import render
-from fastapi import Depends
-from auth.identity import Identity
-from typing import Annotated
 
 router = APIRouter()
 

@@ -20,7 +20,7 @@ def live(_: PlatformAccess) -> Response:
 
 @router.get("/health/ready", name="health:ready")
 def ready(request: Request, _: PlatformAccess) -> Response:
-    """Ready for traffic: the database answers, is at the newest migration, and we are not draining."""
+    """Ready for traffic: database answers and is migrated, and the process is not draining."""
     if getattr(request.app.state, "draining", False):
         return Response("draining", status_code=503, media_type="text/plain")
     try:
@@ -29,7 +29,7 @@ def ready(request: Request, _: PlatformAccess) -> Response:
             connection.execute(text("SELECT 1"))
         if not database_is_at_head(engine):
             return Response("database not migrated", status_code=503, media_type="text/plain")
-    except Exception:  # noqa: BLE001 - any database failure means "not ready"
+    except Exception:
         return Response("database unavailable", status_code=503, media_type="text/plain")
     return Response("ready", media_type="text/plain")
 

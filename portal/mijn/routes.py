@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from portal.integrations.kvk import KVKDep
 
 from auth.dependencies import CurrentSession
 from portal.database import SessionDep
 from portal.integrations.brp import BRPDep
-from portal.integrations.kvk import KVKDep
 from portal.mijn import service
 from portal.security import CustomerAccess
 from portal.templating import render
@@ -25,7 +25,7 @@ def overview(
     brp: BRPDep,
     kvk: KVKDep,
 ) -> HTMLResponse:
-    """Greeting by name, and the sections of what is going on: cases, drafts, appointments, messages."""
+    """Greeting by name, and what is going on: cases, drafts, appointments, messages."""
     assert loaded is not None
     greeting = service.greeting_for(db, loaded=loaded, brp=brp, kvk=kvk)
     request.state.display_name = greeting.name

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from portal.integrations.kvk import KVK, Basisprofiel
 from sqlmodel import Session
 
 from auth.identity import Identity
 from auth.sessions import LoadedSession, session_cache_get, session_cache_put
 from portal.integrations.brp import BRP, Persoon
-from portal.integrations.kvk import KVK, Basisprofiel
 
 BRP_PURPOSE = "Mijn Haren: overzicht voor de inwoner"
 
@@ -21,9 +21,7 @@ class Greeting:
     branch: str | None = None
 
 
-def get_persoon_for_session(
-    db: Session, *, loaded: LoadedSession, brp: BRP
-) -> Persoon | None:
+def get_persoon_for_session(db: Session, *, loaded: LoadedSession, brp: BRP) -> Persoon | None:
     """The resident's BRP record, fetched once per session and kept only in that session."""
     cached = session_cache_get(loaded, "brp_persoon")
     if cached is not None:
@@ -47,9 +45,7 @@ def get_basisprofiel_for_session(
     return profiel
 
 
-def greeting_for(
-    db: Session, *, loaded: LoadedSession, brp: BRP, kvk: KVK
-) -> Greeting:
+def greeting_for(db: Session, *, loaded: LoadedSession, brp: BRP, kvk: KVK) -> Greeting:
     """How to greet the logged-in resident or company on the overview."""
     identity: Identity = loaded.identity
     if identity.is_resident:

@@ -33,7 +33,9 @@ def classified_routes(app: FastAPI) -> list[ClassifiedRoute]:
     for route in app.routes:
         if not isinstance(route, APIRoute):
             continue
-        access = tuple(sorted({ACCESS_CLASSES[c] for c in _calls(route.dependant) if c in ACCESS_CLASSES}))
+        access = tuple(
+            sorted({ACCESS_CLASSES[c] for c in _calls(route.dependant) if c in ACCESS_CLASSES})
+        )
         result.append(
             ClassifiedRoute(
                 name=route.name,

@@ -43,7 +43,9 @@ def test_there_are_state_changing_routes_to_check(app: FastAPI) -> None:
 @pytest.mark.parametrize(
     "case", ["no token", "bad token", "token of another browser", "cross-site", "foreign origin"]
 )
-def test_unsafe_routes_refuse_forgeries(client: TestClient, app: FastAPI, login: Any, case: str) -> None:
+def test_unsafe_routes_refuse_forgeries(
+    client: TestClient, app: FastAPI, login: Any, case: str
+) -> None:
     login("suzanne")
     good = csrf_token_for(client)
     for method, path in unsafe_routes(app):
@@ -81,13 +83,17 @@ def test_token_in_htmx_header_is_accepted(client: TestClient, login: Any) -> Non
 def table_snapshot(db_engine: Any) -> dict[str, int]:
     with db_engine.connect() as connection:
         return {
-            table.name: int(connection.execute(text(f'SELECT COUNT(*) FROM "{table.name}"')).scalar_one())
+            table.name: int(
+                connection.execute(text(f'SELECT COUNT(*) FROM "{table.name}"')).scalar_one()
+            )
             for table in import_all_models().metadata.sorted_tables
             if table.name not in ("rate_limit_window", "auth_session", "auth_pending_login")
         }
 
 
-def test_no_get_changes_the_database(client: TestClient, app: FastAPI, login: Any, db_engine: Any) -> None:
+def test_no_get_changes_the_database(
+    client: TestClient, app: FastAPI, login: Any, db_engine: Any
+) -> None:
     login("suzanne")
     before = table_snapshot(db_engine)
     for route in classified_routes(app):

@@ -11,18 +11,38 @@ from fastapi.testclient import TestClient
 from portal.main import create_app
 from tests.conftest import make_settings
 
-PATHS = ["/", "/inloggen", "/contact", "/toegankelijkheid", "/privacy", "/does-not-exist",
-         "/mijn", "/health/live", "/static/css/haren.css", "/auth/nope/login"]
+PATHS = [
+    "/",
+    "/inloggen",
+    "/contact",
+    "/toegankelijkheid",
+    "/privacy",
+    "/does-not-exist",
+    "/mijn",
+    "/health/live",
+    "/static/css/haren.css",
+    "/auth/nope/login",
+]
 
 
 def assert_security_headers(headers: Any, *, https: bool) -> None:
     csp = headers["content-security-policy"]
-    for directive in ("object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'",
-                      "script-src 'self'", "default-src 'self'"):
+    for directive in (
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "script-src 'self'",
+        "default-src 'self'",
+    ):
         assert directive in csp
-    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert "unsafe-inline" not in csp
+    assert "unsafe-eval" not in csp
     assert headers["x-content-type-options"] == "nosniff"
-    assert headers["referrer-policy"] in ("same-origin", "no-referrer", "strict-origin-when-cross-origin")
+    assert headers["referrer-policy"] in (
+        "same-origin",
+        "no-referrer",
+        "strict-origin-when-cross-origin",
+    )
     assert headers["x-frame-options"] == "DENY"
     if https:
         hsts = headers["strict-transport-security"]
@@ -38,7 +58,11 @@ def test_headers_over_http(client: TestClient, path: str) -> None:
     assert_security_headers(response.headers, https=False)
     if not path.startswith("/static/"):
         assert response.headers["cache-control"] == "no-store"
-    assert "charset=utf-8" in response.headers["content-type"] or path.startswith("/static/") or path == "/health/live"
+    assert (
+        "charset=utf-8" in response.headers["content-type"]
+        or path.startswith("/static/")
+        or path == "/health/live"
+    )
 
 
 @pytest.mark.parametrize("path", PATHS)

@@ -1,4 +1,4 @@
-"""Server-side sessions: 15 minutes idle ends them, extending restarts the clock, logout ends them."""
+"""Server-side sessions: 15 idle minutes end them, extending restarts the clock, logout ends."""
 
 from __future__ import annotations
 
@@ -39,7 +39,10 @@ def test_session_ends_after_fifteen_idle_minutes(
         response = client.get("/mijn")
     assert response.status_code == 303
     assert response.headers["location"].startswith("/sessie-verlopen?next=%2Fmijn")
-    assert "mh_sessie=;" in response.headers["set-cookie"] or "Max-Age=0" in response.headers["set-cookie"]
+    assert (
+        "mh_sessie=;" in response.headers["set-cookie"]
+        or "Max-Age=0" in response.headers["set-cookie"]
+    )
     assert session_count(db_engine) == 0
 
 

@@ -1,0 +1,1 @@
+"""Mijn Haren, the self-service portal of the municipality of Haren."""
