@@ -22,7 +22,9 @@ class UserSession(SQLModel, table=True):
     last_seen_at: datetime = Field(index=True)
     expires_at: datetime = Field(index=True)
     # Personal data fetched from BRP or KVK for this session only; it dies with the session.
-    session_cache: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    session_cache: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False)
+    )
 
 
 class PendingLogin(SQLModel, table=True):

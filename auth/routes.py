@@ -108,8 +108,10 @@ def login(
     return response
 
 
-@router.get("/auth/{provider}/callback", name="auth:callback", dependencies=[Depends(callback_rate_limit)])
-def callback(  # noqa: PLR0913 - the parameters are the OIDC response
+@router.get(
+    "/auth/{provider}/callback", name="auth:callback", dependencies=[Depends(callback_rate_limit)]
+)
+def callback(
     request: Request,
     provider: Provider,
     db: SessionDep,
@@ -170,9 +172,7 @@ def callback(  # noqa: PLR0913 - the parameters are the OIDC response
 
 def _take_pending_login(db: SessionDep, state: str) -> PendingLogin | None:
     """Delete and return the pending login in one statement, so a state works only once."""
-    statement = (
-        delete(PendingLogin).where(col(PendingLogin.state) == state).returning(PendingLogin)
-    )
+    statement = delete(PendingLogin).where(col(PendingLogin.state) == state).returning(PendingLogin)
     row = db.execute(statement).scalars().first()
     return row if isinstance(row, PendingLogin) else None
 
@@ -213,9 +213,7 @@ def logout_confirm(request: Request, identity: PublicAccess) -> Response:
 
 
 @router.post("/uitloggen", name="auth:logout")
-def logout(
-    request: Request, db: SessionDep, settings: SettingsDep, _: PublicAccess
-) -> Response:
+def logout(request: Request, db: SessionDep, settings: SettingsDep, _: PublicAccess) -> Response:
     """End the session here, then at the provider (RP-initiated logout)."""
     token = request.cookies.get(session_cookie_name(settings))
     ended = end_session(db, token=token) if token else None

@@ -126,7 +126,9 @@ def test_state_from_another_browser_is_refused(
     portal: TestClient, database_url: str, op: FakeOP, other_op: FakeOP, db_engine: Any
 ) -> None:
     url = authorize(start(portal))
-    settings = make_settings(database_url, digid_issuer=op.issuer, eherkenning_issuer=other_op.issuer)
+    settings = make_settings(
+        database_url, digid_issuer=op.issuer, eherkenning_issuer=other_op.issuer
+    )
     with TestClient(create_app(settings), follow_redirects=False) as victim:
         assert_no_session(callback(victim, url), db_engine)
 
@@ -172,9 +174,7 @@ def test_bad_signature(portal: TestClient, op: FakeOP, db_engine: Any) -> None:
     assert_no_session(callback(portal, authorize(start(portal))), db_engine)
 
 
-def test_code_injected_into_another_login_fails_pkce(
-    portal: TestClient, db_engine: Any
-) -> None:
+def test_code_injected_into_another_login_fails_pkce(portal: TestClient, db_engine: Any) -> None:
     stolen = parse_qs(urlsplit(authorize(start(portal))).query)["code"][0]
     own_state = parse_qs(urlsplit(start(portal)).query)["state"][0]
     response = portal.get(f"/auth/digid/callback?code={stolen}&state={own_state}")
@@ -210,7 +210,9 @@ def test_state_of_one_provider_at_another_providers_callback(
     portal: TestClient, db_engine: Any
 ) -> None:
     url = authorize(start(portal, "digid"))
-    assert_no_session(callback(portal, url.replace("/auth/digid/", "/auth/eherkenning/")), db_engine)
+    assert_no_session(
+        callback(portal, url.replace("/auth/digid/", "/auth/eherkenning/")), db_engine
+    )
 
 
 def test_level_of_assurance_below_minimum(portal: TestClient, op: FakeOP, db_engine: Any) -> None:
@@ -238,7 +240,13 @@ def test_invalid_bsn_in_token(portal: TestClient, op: FakeOP, db_engine: Any) ->
 
 @pytest.mark.parametrize(
     "next_path",
-    ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)", "http:/x"],
+    [
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "http:/x",
+    ],
 )
 def test_open_redirect_in_next_is_ignored(portal: TestClient, next_path: str) -> None:
     response = callback(portal, authorize(start(portal, next=next_path)))
@@ -252,9 +260,7 @@ def test_slow_login_expires(portal: TestClient, db_engine: Any) -> None:
         assert_no_session(callback(portal, url), db_engine)
 
 
-def test_unreachable_provider_gives_a_clear_page(
-    database_url: str, db_engine: Any
-) -> None:
+def test_unreachable_provider_gives_a_clear_page(database_url: str, db_engine: Any) -> None:
     oidc.clear_metadata_cache()
     settings = make_settings(database_url, digid_issuer="http://127.0.0.1:9/nothing-here")
     with TestClient(create_app(settings), follow_redirects=False) as client:
