@@ -117,6 +117,7 @@ def callback(
     db: SessionDep,
     settings: SettingsDep,
     current: CurrentSession,
+    _: PublicAccess,
     state: Annotated[str, Query(max_length=200)] = "",
     code: Annotated[str, Query(max_length=2000)] = "",
     error: Annotated[str, Query(max_length=200)] = "",

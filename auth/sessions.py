@@ -20,8 +20,8 @@ TOUCH_AFTER = timedelta(seconds=15)
 
 
 def utcnow() -> datetime:
-    """Now in UTC, as a naive datetime (the database columns hold UTC without zone)."""
-    return datetime.now(UTC).replace(tzinfo=None)
+    """Now, in UTC (every stored time is UTC; pages show Europe/Amsterdam)."""
+    return datetime.now(UTC)
 
 
 def hash_token(token: str) -> str:

@@ -214,11 +214,9 @@ def hit_rate_limit(engine: Engine, *, key: str, limit: int, window: timedelta) -
     Counted in its own committed transaction so that failed requests count too, and in
     the database so that the limit holds across processes.
     """
-    now = datetime.now(UTC).replace(tzinfo=None)
+    now = datetime.now(UTC)
     seconds = int(window.total_seconds())
-    window_start = datetime.fromtimestamp(
-        (int(now.timestamp()) // seconds) * seconds, tz=UTC
-    ).replace(tzinfo=None)
+    window_start = datetime.fromtimestamp((int(now.timestamp()) // seconds) * seconds, tz=UTC)
     dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
     table: Any = RateLimitWindow.__table__  # type: ignore[attr-defined]
     statement = (

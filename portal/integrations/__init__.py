@@ -1,7 +1,7 @@
-"""Outside systems (BRP, KVK, ...), each behind a small interface with a local and an http implementation."""
+"""Outside systems (BRP, KVK, ...), each behind a small interface: a local and an http version."""
 
 
-class IntegrationUnavailable(Exception):  # noqa: N818 - the name says what the user is told
+class IntegrationUnavailable(Exception):
     """An outside system could not be reached or answered unusably; the user gets a clear page."""
 
     def __init__(self, system: str, reason: str) -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 
 from portal.security import ACCESS_CLASSES
 
@@ -29,19 +29,19 @@ def _calls(dependant: Dependant) -> Iterator[object]:
 
 
 def classified_routes(app: FastAPI) -> list[ClassifiedRoute]:
+    """Every API route of the app (routers included), with the access classes it depends on."""
     result = []
-    for route in app.routes:
+    for context in iter_route_contexts(app.routes):
+        route = context.original_route
         if not isinstance(route, APIRoute):
             continue
-        access = tuple(
-            sorted({ACCESS_CLASSES[c] for c in _calls(route.dependant) if c in ACCESS_CLASSES})
-        )
+        calls = {c for c in _calls(route.dependant) if c in ACCESS_CLASSES}
         result.append(
             ClassifiedRoute(
                 name=route.name,
-                path=route.path,
+                path=context.path or route.path,
                 methods=tuple(sorted(route.methods or ())),
-                access=access,
+                access=tuple(sorted(ACCESS_CLASSES[c] for c in calls)),
                 route=route,
             )
         )

@@ -23,9 +23,9 @@ def upgrade() -> None:
         sa.Column("provider", sa.String(20), nullable=False),
         sa.Column("identity", sa.JSON(), nullable=False),
         sa.Column("id_token", sa.Text(), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.Column("last_seen_at", sa.DateTime(), nullable=False),
-        sa.Column("expires_at", sa.DateTime(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("session_cache", sa.JSON(), nullable=False),
     )
     op.create_index("ix_auth_session_last_seen_at", "auth_session", ["last_seen_at"])
@@ -39,13 +39,13 @@ def upgrade() -> None:
         sa.Column("browser_binding_hash", sa.String(64), nullable=False),
         sa.Column("next_path", sa.String(500), nullable=False),
         sa.Column("minimum_loa", sa.String(200), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_index("ix_auth_pending_login_created_at", "auth_pending_login", ["created_at"])
     op.create_table(
         "rate_limit_window",
         sa.Column("key", sa.String(128), primary_key=True),
-        sa.Column("window_start", sa.DateTime(), primary_key=True),
+        sa.Column("window_start", sa.DateTime(timezone=True), primary_key=True),
         sa.Column("hits", sa.Integer(), nullable=False),
     )
     op.create_table(
@@ -60,9 +60,9 @@ def upgrade() -> None:
         sa.Column("code_challenge_method", sa.String(10), nullable=True),
         sa.Column("subject", sa.String(200), nullable=False),
         sa.Column("claims", sa.JSON(), nullable=False),
-        sa.Column("auth_time", sa.DateTime(), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.Column("used_at", sa.DateTime(), nullable=True),
+        sa.Column("auth_time", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
     )
     op.create_index(
         "ix_devidp_authorization_code_created_at", "devidp_authorization_code", ["created_at"]
