@@ -10,15 +10,21 @@ from typing import Annotated, Literal
 import structlog
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import delete
-from sqlmodel import col
+from sqlalchemy import Engine, delete
+from sqlmodel import Session, col
 
 from auth import oidc
 from auth.dependencies import CurrentSession, session_cookie_name, session_policy
 from auth.models import PendingLogin
 from auth.sessions import create_session, end_session, extend_session, utcnow
 from portal.database import SessionDep
-from portal.security import AnyLoginAccess, PublicAccess, cookie_name, rate_limit
+from portal.security import (
+    AnyLoginAccess,
+    LoginCallbackAccess,
+    PublicAccess,
+    cookie_name,
+    rate_limit,
+)
 from portal.settings import Settings, SettingsDep
 from portal.templating import is_htmx, render
 from portal.urls import safe_next_path
@@ -116,50 +122,26 @@ def callback(
     provider: Provider,
     db: SessionDep,
     settings: SettingsDep,
-    current: CurrentSession,
-    _: PublicAccess,
+    _: LoginCallbackAccess,
     state: Annotated[str, Query(max_length=200)] = "",
     code: Annotated[str, Query(max_length=2000)] = "",
     error: Annotated[str, Query(max_length=200)] = "",
     iss: Annotated[str | None, Query(max_length=500)] = None,
 ) -> Response:
     """The provider sends the browser back here; on success a new session starts."""
-    config = settings.provider(provider)
-    pending = _take_pending_login(db, state) if state else None
+    pending = _take_pending_login(request.app.state.engine, state) if state else None
     try:
-        if pending is None:
-            raise oidc.LoginFailed("unknown, used or missing state")
-        if pending.provider != provider:
-            raise oidc.LoginFailed("state belongs to another provider")
-        if utcnow() - pending.created_at > PENDING_LOGIN_LIFETIME:
-            raise oidc.LoginFailed("login took too long")
-        binding = request.cookies.get(cookie_name(settings, LOGIN_BINDING_COOKIE), "")
-        if not binding or not secrets.compare_digest(
-            _binding_hash(binding), pending.browser_binding_hash
-        ):
-            raise oidc.LoginFailed("state not started in this browser")
-        if iss is not None and iss != config.issuer:
-            raise oidc.LoginFailed("iss response parameter names another provider")
-        if error:
-            raise oidc.LoginFailed(
-                f"provider error {error[:40]}", user_cancelled=error == "access_denied"
-            )
-        if not code:
-            raise oidc.LoginFailed("no code")
-        result = oidc.finish_authorization(
-            config,
-            redirect_uri=_redirect_uri(settings, provider),
-            code=code,
-            code_verifier=pending.code_verifier,
-            nonce=pending.nonce,
-            minimum_loa=pending.minimum_loa,
-            timeout=settings.http_timeout_seconds,
+        result = _finish_login(
+            request, settings, provider, pending, code=code, error=error, iss=iss
         )
     except oidc.LoginFailed as failure:
         return _login_failed(request, provider, failure)
-    if current is not None:
-        # A new login always gets a new session token (ASVS 7.2.4).
-        db.delete(current.row)
+    assert pending is not None  # _finish_login refuses a login without one
+    # Only now touch the request's database session: on SQLite its first statement takes
+    # the write lock, which must not be held while we wait for the provider.
+    old_token = request.cookies.get(session_cookie_name(settings))
+    if old_token:
+        end_session(db, token=old_token)  # a new login always gets a new token (ASVS 7.2.4)
     token = create_session(
         db, identity=result.identity, id_token=result.id_token, policy=session_policy(settings)
     )
@@ -171,10 +153,59 @@ def callback(
     return response
 
 
-def _take_pending_login(db: SessionDep, state: str) -> PendingLogin | None:
-    """Delete and return the pending login in one statement, so a state works only once."""
+def _finish_login(
+    request: Request,
+    settings: Settings,
+    provider: Provider,
+    pending: PendingLogin | None,
+    *,
+    code: str,
+    error: str,
+    iss: str | None,
+) -> oidc.LoginResult:
+    """Check the authorization response against the pending login, then redeem the code."""
+    config = settings.provider(provider)
+    if pending is None:
+        raise oidc.LoginFailed("unknown, used or missing state")
+    if pending.provider != provider:
+        raise oidc.LoginFailed("state belongs to another provider")
+    if utcnow() - pending.created_at > PENDING_LOGIN_LIFETIME:
+        raise oidc.LoginFailed("login took too long")
+    binding = request.cookies.get(cookie_name(settings, LOGIN_BINDING_COOKIE), "")
+    if not binding or not secrets.compare_digest(
+        _binding_hash(binding), pending.browser_binding_hash
+    ):
+        raise oidc.LoginFailed("state not started in this browser")
+    if iss is not None and iss != config.issuer:
+        raise oidc.LoginFailed("iss response parameter names another provider")
+    if error:
+        raise oidc.LoginFailed(
+            f"provider error {error[:40]}", user_cancelled=error == "access_denied"
+        )
+    if not code:
+        raise oidc.LoginFailed("no code")
+    return oidc.finish_authorization(
+        config,
+        redirect_uri=_redirect_uri(settings, provider),
+        code=code,
+        code_verifier=pending.code_verifier,
+        nonce=pending.nonce,
+        minimum_loa=pending.minimum_loa,
+        timeout=settings.http_timeout_seconds,
+    )
+
+
+def _take_pending_login(engine: Engine, state: str) -> PendingLogin | None:
+    """Delete and return the pending login in its own committed transaction.
+
+    One statement makes the state single-use across processes; committing at once makes
+    that hold even when the rest of the login fails, and keeps no lock during the code
+    exchange with the provider.
+    """
     statement = delete(PendingLogin).where(col(PendingLogin.state) == state).returning(PendingLogin)
-    row = db.execute(statement).scalars().first()
+    with Session(engine, expire_on_commit=False) as db:
+        row = db.execute(statement).scalars().first()
+        db.commit()
     return row if isinstance(row, PendingLogin) else None
 
 

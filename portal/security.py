@@ -280,6 +280,11 @@ def platform() -> None:
     """Open to anyone and touching no session or data: health checks and metrics."""
 
 
+@_access_class("login-callback")
+def login_callback() -> None:
+    """Open to anyone; the route itself establishes who it is (the OIDC redirect endpoint)."""
+
+
 @_access_class("public")
 def public(identity: CurrentIdentity) -> Identity | None:
     """Anyone may use this route; the identity (if any) is there for the header."""
@@ -354,6 +359,7 @@ def staff(*roles: str) -> Callable[..., Identity]:
 
 PlatformAccess = Annotated[None, Depends(platform)]
 PublicAccess = Annotated[Identity | None, Depends(public)]
+LoginCallbackAccess = Annotated[None, Depends(login_callback)]
 ResidentAccess = Annotated[Identity, Depends(resident)]
 CompanyAccess = Annotated[Identity, Depends(company)]
 CustomerAccess = Annotated[Identity, Depends(customer)]
