@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from portal.integrations.kvk import KVKDep
 
 from auth.dependencies import CurrentSession
 from portal.database import SessionDep
 from portal.integrations.brp import BRPDep
+from portal.integrations.kvk import KVKDep
 from portal.mijn import service
 from portal.security import CustomerAccess
 from portal.templating import render

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from portal.integrations.kvk import KVK, Basisprofiel
 from sqlmodel import Session
 
 from auth.identity import Identity
 from auth.sessions import LoadedSession, session_cache_get, session_cache_put
 from portal.integrations.brp import BRP, Persoon
+from portal.integrations.kvk import KVK, Basisprofiel
 
 BRP_PURPOSE = "Mijn Haren: overzicht voor de inwoner"
 

@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 
 from auth.models import UserSession
 from portal.worker import run_jobs_once
-from portal.worker import run_jobs_once
 from tests.conftest import csrf_token_for
 
 
