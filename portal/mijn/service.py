@@ -46,7 +46,14 @@ def get_basisprofiel_for_session(
 
 
 def greeting_for(db: Session, *, loaded: LoadedSession, brp: BRP, kvk: KVK) -> Greeting:
-    """How to greet the logged-in resident or company on the overview."""
+    """How to greet the logged-in resident or company; the name also goes in the page header."""
+    greeting = _greeting(db, loaded=loaded, brp=brp, kvk=kvk)
+    if greeting.name and session_cache_get(loaded, "display_name") != greeting.name:
+        session_cache_put(db, loaded, "display_name", greeting.name)
+    return greeting
+
+
+def _greeting(db: Session, *, loaded: LoadedSession, brp: BRP, kvk: KVK) -> Greeting:
     identity: Identity = loaded.identity
     if identity.is_resident:
         persoon = get_persoon_for_session(db, loaded=loaded, brp=brp)
