@@ -38,7 +38,7 @@ RESIDENTS: tuple[DemoAccount, ...] = (
         subject="999993653",
         bsn="999993653",
         label="Suzanne Moulin",
-        description="BSN 999993653 · standaard inwoner, Rotterdam",
+        description="BSN 999993653 · standaard inwoner, Haren",
     ),
     DemoAccount(
         subject="999990858",

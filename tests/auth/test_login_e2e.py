@@ -100,3 +100,35 @@ def test_staff_logs_in_with_roles(live_server: LiveServer) -> None:
         li.get_text(strip=True) for li in BeautifulSoup(page.text, "html.parser").select("main li")
     ]
     assert "behandelaar" in roles
+
+
+@pytest.mark.live
+def test_logout_ends_the_session_here_and_at_the_provider(live_server: LiveServer) -> None:
+    with httpx.Client(base_url=live_server.url, follow_redirects=False) as browser:
+        response = browser.get("/auth/digid/login")
+        page = browser.get(response.headers["location"])
+        form = BeautifulSoup(page.text, "html.parser").select_one("form[method=post]")
+        assert form is not None
+        fields = {i["name"]: i.get("value", "") for i in form.select("input[type=hidden]")}
+        fields.update(subject=SUZANNE_BSN, loa=DIGID_LEVELS[1])
+        response = browser.post(
+            urljoin(str(page.url), str(form.get("action") or page.url)), data=fields
+        )
+        while response.status_code in (302, 303):
+            response = browser.get(urljoin(str(response.url), response.headers["location"]))
+        assert urlsplit(str(response.url)).path == "/mijn"
+        logout_form = BeautifulSoup(response.text, "html.parser").select_one(
+            "header form[action$='/uitloggen']"
+        )
+        assert logout_form is not None
+        token_input = logout_form.select_one("input[name=csrf_token]")
+        assert token_input is not None
+        response = browser.post("/uitloggen", data={"csrf_token": token_input["value"]})
+        assert response.status_code == 303
+        provider_logout = urlsplit(response.headers["location"])
+        assert provider_logout.path == "/dev-idp/digid/logout"
+        assert "id_token_hint=" in provider_logout.query
+        response = browser.get(response.headers["location"])
+        assert response.status_code in (302, 303)
+        assert urlsplit(response.headers["location"]).path == "/uitgelogd"
+        assert browser.get("/mijn").status_code == 303
