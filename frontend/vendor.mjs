@@ -16,11 +16,12 @@ const FILES = {
     ["dist/index.css", "utrecht/component-library.css"],
     ["LICENSE.md", "utrecht/component-library.LICENSE.md"],
   ],
-  // root.css is the package's own build with every token on :root (index.css scopes them to
-  // .utrecht-theme). static/css/haren.css, loaded after it, overrides them on .haren-theme.
-  "@utrecht/design-tokens": [
-    ["dist/root.css", "utrecht/design-tokens.css"],
-    ["LICENSE.md", "utrecht/design-tokens.LICENSE.md"],
+  // The base layer of design tokens, every token on :root. We take the NL Design System example
+  // theme (EUPL-1.2), not @utrecht/design-tokens, whose licence reserves all rights to Utrecht.
+  // static/css/haren.css, loaded after it, sets Haren's own colours, fonts and focus styles.
+  "@nl-design-system-unstable/voorbeeld-design-tokens": [
+    ["dist/variables.css", "nlds/design-tokens.css"],
+    ["LICENSE.md", "nlds/design-tokens.LICENSE.md"],
   ],
   "htmx.org": [
     ["dist/htmx.min.js", "htmx/htmx.min.js"],
