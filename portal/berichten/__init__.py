@@ -1,0 +1,1 @@
+"""Outgoing messages to residents: an outbox written in the same transaction as the cause."""

@@ -1,0 +1,1 @@
+"""Cases (zaken): what a submission becomes, modelled on the ZGW Zaken API."""
