@@ -21,9 +21,9 @@ def import_all_models() -> type[SQLModel]:
     """Import every domain's models so that SQLModel's metadata knows all tables."""
     import auth.devidp.models
     import auth.models  # noqa: F401
-    import portal.aanvragen.models  # noqa: F401
-    import portal.berichten.models  # noqa: F401
-    import portal.models  # noqa: F401
+    import portal.aanvragen.models
+    import portal.berichten.models
+    import portal.models
     import portal.zaken.models  # noqa: F401
 
     return SQLModel
