@@ -70,9 +70,11 @@ def _include_routers(app: FastAPI, settings: Settings) -> None:
     from portal.health.routes import router as health_router
     from portal.mijn.routes import router as mijn_router
     from portal.pages.routes import router as pages_router
+    from portal.producten.routes import router as producten_router
 
     app.include_router(health_router)
     app.include_router(pages_router)
+    app.include_router(producten_router)
     app.include_router(auth_router)
     app.include_router(mijn_router)
     app.include_router(backoffice_router)
