@@ -1,0 +1,166 @@
+"""Playwright fixtures: one headless Debian chromium for the session, a fresh context per test,
+logging in through the development identity provider as a browser does, and opening the page
+states of tests/browser/pages.py.
+
+The portal is the session's `live_server` (tests/conftest.py) on a loopback port; tests never
+talk to anything else. Playwright's own browser download is not used: Debian's chromium is.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Response, sync_playwright
+
+from tests.browser.pages import PageState, Who
+from tests.conftest import LiveServer
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DESKTOP = {"width": 1280, "height": 900}
+TIMEOUT_MS = 10_000
+# Where each provider sends you after logging in without a `next` (auth/routes.py).
+LANDING = {"digid": "/mijn", "eherkenning": "/mijn", "medewerker": "/backoffice"}
+
+
+def chromium_path() -> str:
+    found = str(CHROMIUM) if CHROMIUM.exists() else shutil.which("chromium")
+    if not found:
+        raise RuntimeError("the browser tests need Debian's chromium: apt-get install chromium")
+    return found
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    """One headless chromium for the whole session; every test gets its own context."""
+    browser = playwright.chromium.launch(
+        executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True
+    )
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def new_context(
+    browser: Browser, live_server: LiveServer
+) -> Iterator[Callable[..., BrowserContext]]:
+    """Make a context on the live portal, closed after the test; keywords as Playwright's."""
+    contexts: list[BrowserContext] = []
+
+    def make(**options: object) -> BrowserContext:
+        settings: dict[str, object] = {
+            "base_url": live_server.url,
+            "viewport": DESKTOP,
+            "locale": "nl-NL",
+            "timezone_id": "Europe/Amsterdam",
+            **options,
+        }
+        context = browser.new_context(**settings)  # type: ignore[arg-type]
+        context.set_default_timeout(TIMEOUT_MS)
+        context.set_default_navigation_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_context: Callable[..., BrowserContext]) -> Page:
+    """A page with JavaScript, 1280x900, Dutch locale."""
+    return new_context().new_page()
+
+
+@pytest.fixture
+def page_no_js(new_context: Callable[..., BrowserContext]) -> Page:
+    """A page with JavaScript switched off (progressive enhancement, A4)."""
+    return new_context(java_script_enabled=False).new_page()
+
+
+def url_path(url: str) -> str:
+    return urlsplit(url).path
+
+
+def path_of(page: Page) -> str:
+    return url_path(page.url)
+
+
+def choose_on_devidp(page: Page, subject: str, loa: str | None = None) -> None:
+    """On the development identity provider's page: pick the person, the level, click Inloggen."""
+    page.locator(f'input[name="subject"][value="{subject}"]').check()
+    level = page.locator('select[name="loa"]')
+    if loa is not None:
+        level.select_option(loa)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Inloggen", exact=True).click()
+
+
+def log_in(page: Page, who: Who, next_path: str | None = None) -> None:
+    """Log in as a browser does: the portal's login start, the dev IdP page, back to the portal."""
+    query = f"?next={next_path}" if next_path else ""
+    page.goto(f"/auth/{who.provider}/login{query}")
+    assert page.locator('input[name="subject"]').count() > 0, (
+        f"/auth/{who.provider}/login did not land on the development identity provider's page "
+        f"(got {page.url})"
+    )
+    choose_on_devidp(page, who.subject, who.loa)
+    expected = next_path or LANDING[who.provider]
+    page.wait_for_url(lambda url: urlsplit(url).path == expected)
+
+
+def open_state(page: Page, state: PageState) -> Response | None:
+    """Log in if needed, open the page state's path, run its steps; check the final status."""
+    documents: list[Response] = []
+
+    def remember(response: Response) -> None:
+        if response.request.is_navigation_request() and response.frame == page.main_frame:
+            documents.append(response)
+
+    if state.who is not None:
+        log_in(page, state.who)
+    page.on("response", remember)
+    try:
+        page.goto(state.path)
+        for step in state.steps:
+            step(page)
+        page.wait_for_load_state("load")
+    finally:
+        page.remove_listener("response", remember)
+    last = documents[-1] if documents else None
+    status = last.status if last else None
+    assert status == state.status, (
+        f"{state.id}: {state.path} with steps {state.steps!r} as {state.who} ended on {page.url} "
+        f"with HTTP {status}, expected {state.status}"
+    )
+    return last
+
+
+@pytest.fixture
+def logged_in() -> Callable[[Page, Who], None]:
+    """`logged_in(page, who)`: log `who` in through the development identity provider."""
+    return log_in
+
+
+@pytest.fixture
+def opened() -> Callable[[Page, PageState], Response | None]:
+    """`opened(page, state)`: bring `page` into a registry page state."""
+    return open_state
