@@ -14,7 +14,16 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Response, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Error,
+    Page,
+    Playwright,
+    Response,
+    sync_playwright,
+)
 
 from tests.browser.pages import PageState, Who
 from tests.conftest import LiveServer
@@ -128,16 +137,27 @@ def log_in(page: Page, who: Who, next_path: str | None = None) -> None:
 
 
 def open_state(page: Page, state: PageState) -> Response | None:
-    """Log in if needed, open the page state's path, run its steps; check the final status."""
+    """Log in if needed, open the page state's path, run its steps; check the final status and
+    that no script failed and nothing was blocked by the Content Security Policy on the way."""
     documents: list[Response] = []
+    script_problems: list[str] = []
 
     def remember(response: Response) -> None:
         if response.request.is_navigation_request() and response.frame == page.main_frame:
             documents.append(response)
 
+    def console(message: ConsoleMessage) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            script_problems.append(f"CSP: {message.text}")
+
+    def page_error(error: Error) -> None:
+        script_problems.append(f"script error: {error}")
+
     if state.who is not None:
         log_in(page, state.who)
     page.on("response", remember)
+    page.on("console", console)
+    page.on("pageerror", page_error)
     try:
         page.goto(state.path)
         for step in state.steps:
@@ -145,12 +165,15 @@ def open_state(page: Page, state: PageState) -> Response | None:
         page.wait_for_load_state("load")
     finally:
         page.remove_listener("response", remember)
+        page.remove_listener("console", console)
+        page.remove_listener("pageerror", page_error)
     last = documents[-1] if documents else None
     status = last.status if last else None
     assert status == state.status, (
         f"{state.id}: {state.path} with steps {state.steps!r} as {state.who} ended on {page.url} "
         f"with HTTP {status}, expected {state.status}"
     )
+    assert not script_problems, f"{state.id} ({page.url}):\n" + "\n".join(script_problems)
     return last
 
 
