@@ -8,10 +8,9 @@ from sqlmodel import Session
 
 from auth.identity import Identity
 from auth.sessions import LoadedSession, session_cache_get, session_cache_put
-from portal.integrations.brp import BRP, Persoon
-from portal.integrations.kvk import KVK, Basisprofiel
-
-BRP_PURPOSE = "Mijn Haren: overzicht voor de inwoner"
+from portal.gegevens.service import get_basisprofiel_for_session, get_persoon_for_session
+from portal.integrations.brp import BRP
+from portal.integrations.kvk import KVK
 
 
 @dataclass(frozen=True)
@@ -19,30 +18,6 @@ class Greeting:
     name: str
     organisation: str | None = None
     branch: str | None = None
-
-
-def get_persoon_for_session(db: Session, *, loaded: LoadedSession, brp: BRP) -> Persoon | None:
-    """The resident's BRP record, fetched once per session and kept only in that session."""
-    cached = session_cache_get(loaded, "brp_persoon")
-    if cached is not None:
-        return Persoon.from_json(cached) if cached else None
-    bsn = loaded.identity.bsn
-    persoon = brp.get_persoon(bsn, purpose=BRP_PURPOSE) if bsn else None
-    session_cache_put(db, loaded, "brp_persoon", persoon.to_json() if persoon else {})
-    return persoon
-
-
-def get_basisprofiel_for_session(
-    db: Session, *, loaded: LoadedSession, kvk: KVK
-) -> Basisprofiel | None:
-    """The company's KVK profile, fetched once per session and kept only in that session."""
-    cached = session_cache_get(loaded, "kvk_basisprofiel")
-    if cached is not None:
-        return Basisprofiel.from_json(cached) if cached else None
-    number = loaded.identity.kvk
-    profiel = kvk.get_basisprofiel(number) if number else None
-    session_cache_put(db, loaded, "kvk_basisprofiel", profiel.to_json() if profiel else {})
-    return profiel
 
 
 def greeting_for(db: Session, *, loaded: LoadedSession, brp: BRP, kvk: KVK) -> Greeting:
