@@ -4,7 +4,11 @@ Adding a page is one line in `PAGES` below:
 
     PageState("zaak-detail", "/mijn/zaken/Z-1", who=SUZANNE),
 
-- `id`: unique, kebab-case; it names the parametrized tests (`test_axe[zaak-detail]`).
+then run `.venv/bin/pytest tests/browser -k zaak-detail`. Every state is checked by
+test_accessibility.py (axe-core), test_keyboard.py and test_reflow.py; opening it also fails on
+an uncaught script error or anything the Content Security Policy blocked.
+
+- `id`: unique, kebab-case; it names the parametrized tests (`test_keyboard[zaak-detail]`).
 - `path`: opened after logging in (redirects are followed, so `/auth/digid/login` ends on the
   development identity provider's page).
 - `who`: `None` (anonymous), `resident(bsn)`, `company(kvk)` or `staff(role, ...)` (the demo
@@ -12,7 +16,8 @@ Adding a page is one line in `PAGES` below:
   provider as a browser does before opening `path`.
 - `steps`: optional actions after opening `path`, to reach a state: `goto(path)`,
   `click(selector)`, `click_button(name)` (by accessible name), `fill(selector, text)`.
-  Example, the error state of a form: `steps=(click_button("Versturen"),)`. A step is any
+  Example, the error state of a form: `steps=(click_button("Versturen"),)`; for an htmx update
+  that does not load a new page, `click_button("Versturen", navigates=False)`. A step is any
   `Callable[[Page], None]`, so a special case can be a small function in this file.
 - `status`: the HTTP status of the last page load (default 200), so a missing page or a server
   error is caught instead of being checked for accessibility.

@@ -10,13 +10,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, Response
+from playwright.sync_api import BrowserContext, Page, Response, ViewportSize
 
 from tests.browser.pages import PAGES, PageState
 
 pytestmark = pytest.mark.browser
 
-VIEWPORTS = [{"width": 320, "height": 256}, {"width": 320, "height": 800}]
+VIEWPORTS: list[ViewportSize] = [{"width": 320, "height": 256}, {"width": 320, "height": 800}]
 
 # The page's scroll width against its width, and the elements sticking out to the right
 # (outside any element that scrolls or clips sideways itself, such as a data table in a scroll
