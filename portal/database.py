@@ -12,21 +12,9 @@ from alembic.script import ScriptDirectory
 from fastapi import Depends, Request
 from sqlalchemy import Engine, event
 from sqlalchemy.pool import ConnectionPoolEntry
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-
-
-def import_all_models() -> type[SQLModel]:
-    """Import every domain's models so that SQLModel's metadata knows all tables."""
-    import auth.devidp.models
-    import auth.models  # noqa: F401
-    import portal.aanvragen.models
-    import portal.berichten.models
-    import portal.models
-    import portal.zaken.models  # noqa: F401
-
-    return SQLModel
 
 
 def make_engine(database_url: str) -> Engine:

@@ -25,8 +25,9 @@ from auth.bsn import bsn_is_valid
 from auth.dependencies import session_cookie_name, session_policy
 from auth.identity import DIGID_LEVELS, EHERKENNING_LEVELS, Identity
 from auth.sessions import create_session
-from portal.database import import_all_models, make_engine, upgrade_database
+from portal.database import make_engine, upgrade_database
 from portal.main import create_app
+from portal.registry import import_all_models
 from portal.settings import Settings
 
 SUZANNE_BSN = "999993653"

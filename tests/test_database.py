@@ -18,11 +18,11 @@ from portal.database import (
     MIGRATIONS_DIR,
     alembic_config,
     database_is_at_head,
-    import_all_models,
     make_engine,
     upgrade_database,
 )
 from portal.main import DatabaseNotAtHead, create_app
+from portal.registry import import_all_models
 from tests.conftest import make_settings
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 
-from portal.database import import_all_models, make_engine
+from portal.database import make_engine
+from portal.registry import import_all_models
 
 target_metadata = import_all_models().metadata
 

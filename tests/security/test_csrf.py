@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from portal.database import import_all_models
+from portal.registry import import_all_models
 from portal.security import CSRF_EXEMPT_PATHS
 from tests.conftest import csrf_token_for
 from tests.security.routes import classified_routes
