@@ -3,16 +3,22 @@ which needs the database session, does not depend on the domains)."""
 
 from __future__ import annotations
 
+import importlib
+
 from sqlmodel import SQLModel
+
+MODEL_MODULES = (
+    "auth.models",
+    "auth.devidp.models",
+    "portal.models",
+    "portal.zaken.models",
+    "portal.berichten.models",
+    "portal.aanvragen.models",
+)
 
 
 def import_all_models() -> type[SQLModel]:
     """Import every domain's models so that SQLModel's metadata knows all tables."""
-    import auth.devidp.models  # noqa: F401
-    import auth.models  # noqa: F401
-    import portal.aanvragen.models  # noqa: F401
-    import portal.berichten.models  # noqa: F401
-    import portal.models  # noqa: F401
-    import portal.zaken.models  # noqa: F401
-
+    for module in MODEL_MODULES:
+        importlib.import_module(module)
     return SQLModel
