@@ -165,6 +165,17 @@ PAGES: list[PageState] = [
     PageState("niet-gevonden", "/bestaat-niet", status=404),
     PageState("uitgelogd", "/uitgelogd"),
     PageState("sessie-verlopen", "/sessie-verlopen"),
+    # Product catalogue
+    PageState("producten", "/producten"),
+    PageState("producten-zoeken", "/producten?q=paspoort"),
+    PageState("producten-niets-gevonden", "/producten?q=qqqxyz"),
+    PageState(
+        "producten-zoeken-htmx",
+        "/producten",
+        steps=(fill("#producten-q", "afval"), click_button("Zoeken", navigates=False)),
+    ),
+    PageState("product", "/producten/identiteitskaart"),
+    PageState("product-niet-gevonden", "/producten/bestaat-niet", status=404),
     # Development identity provider and the login result pages
     PageState("devidp-digid", "/auth/digid/login"),
     PageState("devidp-eherkenning", "/auth/eherkenning/login"),
