@@ -9,7 +9,7 @@ talk to anything else. Playwright's own browser download is not used: Debian's c
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -18,12 +18,12 @@ from playwright.sync_api import (
     Browser,
     BrowserContext,
     ConsoleMessage,
-    Error,
     Page,
     Playwright,
     Response,
     sync_playwright,
 )
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.browser.pages import PageState, Who
 from tests.conftest import LiveServer
@@ -67,11 +67,33 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     browser.close()
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Remember each phase's outcome on the test item, so fixtures can see that a test failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+def _failed(request: pytest.FixtureRequest) -> bool:
+    return any(
+        getattr(getattr(request.node, f"report_{when}", None), "failed", False)
+        for when in ("setup", "call")
+    )
+
+
 @pytest.fixture
 def new_context(
-    browser: Browser, live_server: LiveServer
+    browser: Browser,
+    live_server: LiveServer,
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Callable[..., BrowserContext]]:
-    """Make a context on the live portal, closed after the test; keywords as Playwright's."""
+    """Make a context on the live portal, closed after the test; keywords as Playwright's.
+
+    When the test failed, a screenshot of each of its pages is saved and its path printed."""
     contexts: list[BrowserContext] = []
 
     def make(**options: object) -> BrowserContext:
@@ -89,6 +111,17 @@ def new_context(
         return context
 
     yield make
+    if _failed(request):
+        folder = tmp_path_factory.getbasetemp() / "browser-failures"
+        folder.mkdir(exist_ok=True)
+        name = "".join(c if c.isalnum() or c in "-_" else "_" for c in request.node.name)
+        for number, page in enumerate(p for context in contexts for p in context.pages):
+            target = folder / f"{name}-{number}.png"
+            try:
+                page.screenshot(path=str(target), full_page=True, timeout=5_000)
+                print(f"screenshot of {page.url}: {target}")
+            except PlaywrightError as error:
+                print(f"no screenshot of {page.url}: {error.message}")
     for context in contexts:
         context.close()
 
@@ -150,7 +183,7 @@ def open_state(page: Page, state: PageState) -> Response | None:
         if message.type == "error" and "Content Security Policy" in message.text:
             script_problems.append(f"CSP: {message.text}")
 
-    def page_error(error: Error) -> None:
+    def page_error(error: PlaywrightError) -> None:
         script_problems.append(f"script error: {error}")
 
     if state.who is not None:
