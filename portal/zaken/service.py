@@ -10,7 +10,7 @@ from sqlalchemy import func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from portal.zaken.models import ReferenceCounter, Zaak, ZaakStatus
+from portal.zaken.models import ReferenceCounter, Zaak, ZaakDocument, ZaakStatus
 
 REFERENCE_PREFIX = "HRN"
 FIRST_STATUS = "ontvangen"
@@ -113,3 +113,36 @@ def count_open_zaken(db: Session, *, bsn: str | None, kvk: str | None) -> int:
     else:
         return 0
     return int(db.exec(query).one())
+
+
+def add_document(
+    db: Session,
+    *,
+    zaak_id: int,
+    title: str,
+    filename: str,
+    content_type: str,
+    size: int,
+    stored_name: str,
+    sha256: str,
+    now: datetime,
+) -> ZaakDocument:
+    """Attach a stored file to a case."""
+    document = ZaakDocument(
+        zaak_id=zaak_id,
+        title=title[:200],
+        filename=filename[:200],
+        content_type=content_type[:100],
+        size=size,
+        stored_name=stored_name,
+        sha256=sha256,
+        created_at=now,
+    )
+    db.add(document)
+    db.flush()
+    return document
+
+
+def list_documents(db: Session, *, zaak_id: int) -> list[ZaakDocument]:
+    query = select(ZaakDocument).where(col(ZaakDocument.zaak_id) == zaak_id)
+    return list(db.exec(query.order_by(col(ZaakDocument.id))).all())

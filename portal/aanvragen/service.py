@@ -1,0 +1,254 @@
+"""Rules for applications in progress: drafts owned by one person, saved per step, sent once."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import CursorResult, update
+from sqlmodel import Session, col, select
+
+from auth.identity import Identity
+from portal.aanvragen.models import Draft, DraftUpload
+from portal.berichten import service as berichten_service
+from portal.files import FileStore
+from portal.zaken import service as zaken_service
+
+
+class DraftNotFound(LookupError):
+    """No draft with this id belongs to this person (or it has expired): answer 404."""
+
+
+class SubmissionRefused(Exception):
+    """The submission token does not belong to this draft (a forged or stale form)."""
+
+
+def owner_key(identity: Identity | None, anonymous_id: str | None) -> str:
+    """Who owns a draft: the resident (BSN), the company (KVK and branch), or one browser."""
+    if identity is not None and identity.is_resident:
+        return f"bsn:{identity.bsn}"
+    if identity is not None and identity.is_company:
+        return f"kvk:{identity.kvk}:{identity.vestiging or ''}"
+    if anonymous_id:
+        return f"anon:{anonymous_id}"
+    raise DraftNotFound("no owner")
+
+
+def start_draft(
+    db: Session, *, form_slug: str, owner: str, now: datetime, lifetime: timedelta
+) -> Draft:
+    """A new, empty draft with its own submission token."""
+    draft = Draft(
+        id=secrets.token_hex(16),
+        form_slug=form_slug,
+        owner=owner,
+        answers={},
+        created_at=now,
+        updated_at=now,
+        expires_at=now + lifetime,
+        submission_token=secrets.token_urlsafe(32),
+    )
+    db.add(draft)
+    db.flush()
+    return draft
+
+
+def find_open_draft(db: Session, *, form_slug: str, owner: str, now: datetime) -> Draft | None:
+    """The newest unfinished draft of this form for this owner, if any."""
+    query = (
+        select(Draft)
+        .where(col(Draft.form_slug) == form_slug, col(Draft.owner) == owner)
+        .where(col(Draft.submitted_at).is_(None), col(Draft.expires_at) > now)
+        .order_by(col(Draft.updated_at).desc())
+    )
+    return db.exec(query).first()
+
+
+def get_draft(db: Session, *, draft_id: str, owner: str, now: datetime) -> Draft:
+    """The draft if it belongs to `owner`; another person's draft is indistinguishable from none."""
+    draft = db.get(Draft, draft_id)
+    if draft is None or not secrets.compare_digest(draft.owner, owner):
+        raise DraftNotFound(draft_id)
+    if draft.submitted_at is None and draft.expires_at <= now:
+        raise DraftNotFound(draft_id)
+    return draft
+
+
+def list_drafts(db: Session, *, owner: str, now: datetime) -> list[Draft]:
+    """Unfinished drafts of this owner, newest first."""
+    query = (
+        select(Draft)
+        .where(col(Draft.owner) == owner, col(Draft.submitted_at).is_(None))
+        .where(col(Draft.expires_at) > now)
+        .order_by(col(Draft.updated_at).desc())
+    )
+    return list(db.exec(query).all())
+
+
+def save_answers(
+    db: Session,
+    *,
+    draft: Draft,
+    answers: dict[str, Any],
+    current_step: str,
+    now: datetime,
+    lifetime: timedelta,
+) -> None:
+    """Store the answers so far; every save gives the draft its full lifetime again."""
+    draft.answers = answers
+    draft.current_step = current_step
+    draft.updated_at = now
+    draft.expires_at = now + lifetime
+    db.add(draft)
+    db.flush()
+
+
+def add_upload(
+    db: Session,
+    *,
+    draft: Draft,
+    field_name: str,
+    descriptor: dict[str, Any],
+    sha256: str,
+    now: datetime,
+) -> None:
+    """Record an accepted upload (the file itself is already in the store)."""
+    db.add(
+        DraftUpload(
+            id=str(descriptor["ref"]),
+            draft_id=draft.id,
+            field_name=field_name,
+            filename=str(descriptor.get("naam", ""))[:200],
+            content_type=str(descriptor.get("type", "application/octet-stream"))[:100],
+            size=int(descriptor.get("grootte", 0)),
+            sha256=sha256,
+            created_at=now,
+        )
+    )
+    db.flush()
+
+
+def remove_upload(db: Session, *, draft: Draft, ref: str, store: FileStore) -> None:
+    """Forget an upload the resident removed, and its file."""
+    upload = db.get(DraftUpload, ref)
+    if upload is not None and upload.draft_id == draft.id:
+        db.delete(upload)
+        db.flush()
+        store.delete(ref)
+
+
+def get_upload(db: Session, *, draft: Draft, ref: str) -> DraftUpload | None:
+    upload = db.get(DraftUpload, ref)
+    return upload if upload is not None and upload.draft_id == draft.id else None
+
+
+def delete_draft(db: Session, *, draft: Draft, store: FileStore) -> None:
+    """Throw a draft away with its uploads (the resident chose to stop)."""
+    uploads = db.exec(select(DraftUpload).where(col(DraftUpload.draft_id) == draft.id)).all()
+    for upload in uploads:
+        db.delete(upload)
+        store.delete(upload.id)
+    db.flush()
+    db.delete(draft)
+    db.flush()
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What the case needs to know beyond the answers."""
+
+    zaaktype: str
+    omschrijving: str
+    initiator: zaken_service.Initiator
+    contact_email: str | None
+    norm_days: int | None
+    legal_days: int | None
+    confirmation_subject: str
+    confirmation_body: str
+
+
+def submit_draft(
+    db: Session,
+    *,
+    draft: Draft,
+    token: str,
+    submission: Submission,
+    answers: dict[str, Any],
+    now: datetime,
+) -> str:
+    """Turn the draft into a case exactly once; every repeat gets the same reference.
+
+    The conditional UPDATE is the guard: of any number of concurrent submits (in any number
+    of processes) exactly one sees `submitted_at IS NULL`; the others wait for it and then
+    read its reference. A unique constraint on the case's token is the second guard.
+    """
+    if not secrets.compare_digest(token, draft.submission_token):
+        raise SubmissionRefused("token does not belong to this draft")
+    claimed: CursorResult[Any] = db.execute(  # type: ignore[assignment]
+        update(Draft)
+        .where(col(Draft.id) == draft.id, col(Draft.submitted_at).is_(None))
+        .values(submitted_at=now)
+    )
+    if claimed.rowcount != 1:
+        db.refresh(draft)
+        if draft.zaak_reference is None:
+            raise SubmissionRefused("submitted elsewhere without a case")
+        return draft.zaak_reference
+    zaak = zaken_service.create_zaak(
+        db,
+        zaaktype=submission.zaaktype,
+        omschrijving=submission.omschrijving,
+        initiator=submission.initiator,
+        answers=answers,
+        submission_token=draft.submission_token,
+        received_at=now,
+        form_slug=draft.form_slug,
+        contact_email=submission.contact_email,
+        norm_days=submission.norm_days,
+        legal_days=submission.legal_days,
+    )
+    assert zaak.id is not None
+    _move_uploads_to_case(db, draft=draft, zaak_id=zaak.id, now=now)
+    db.execute(update(Draft).where(col(Draft.id) == draft.id).values(zaak_reference=zaak.reference))
+    if submission.contact_email:
+        berichten_service.queue_message(
+            db,
+            kind="submission_received",
+            recipient=submission.contact_email,
+            subject=submission.confirmation_subject,
+            body_text=submission.confirmation_body.replace("{reference}", zaak.reference),
+            now=now,
+            zaak_reference=zaak.reference,
+        )
+    db.refresh(draft)
+    return zaak.reference
+
+
+def _move_uploads_to_case(db: Session, *, draft: Draft, zaak_id: int, now: datetime) -> None:
+    uploads = db.exec(select(DraftUpload).where(col(DraftUpload.draft_id) == draft.id)).all()
+    for upload in uploads:
+        zaken_service.add_document(
+            db,
+            zaak_id=zaak_id,
+            title=upload.filename,
+            filename=upload.filename,
+            content_type=upload.content_type,
+            size=upload.size,
+            stored_name=upload.id,
+            sha256=upload.sha256,
+            now=now,
+        )
+        db.delete(upload)
+    db.flush()
+
+
+def purge_expired_drafts(db: Session, *, now: datetime, store: FileStore) -> int:
+    """Delete drafts past their lifetime, with their uploads (run by the worker)."""
+    expired = db.exec(
+        select(Draft).where(col(Draft.submitted_at).is_(None), col(Draft.expires_at) <= now)
+    ).all()
+    for draft in expired:
+        delete_draft(db, draft=draft, store=store)
+    return len(expired)
