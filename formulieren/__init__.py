@@ -27,8 +27,9 @@ Path finder and runner (`formulieren.runner`; `answers` = {step_slug: {field: va
     clean_answers(form, answers) -> dict                            hidden values dropped
     initial_values(form, step, prefill, answers=None) -> dict       form state per field
     process_step(form, step_slug, posted, files, prefill, language, *, answers=None)
-        -> StepResult(values, errors: list[FieldError(field_id, message, field_name)],
-                      form_values, action, accepted_files, file_values, removed_files; ok)
+        -> StepResult(values, errors: list[FieldError(field_id, message, field_name, whole)],
+                      form_values, action, accepted_files, file_values, removed_files;
+                      ok, error_pairs)
     check_declaration(form, posted, language) -> list[FieldError]
     summary(form, answers, language, *, prefill=None) -> list[SummarySection(step_slug, title,
         rows: list[SummaryRow(field_name, label, display_value, change_anchor)])]
@@ -44,12 +45,20 @@ Ports (`formulieren.ports`)
     UploadedFile(filename, content_type, size, head, ref="", path=None, fileobj=None)
     SubmissionSink.submit(form, answers, *, summary, submission_id) -> reference
 
-Field types (`formulieren.fields`): register(handler), get_handler(type), field_types().
+Field types (`formulieren.fields`): register(handler), unregister(type), get_handler(type),
+field_types(); a handler subclasses `FieldHandler` (parse, raw_state, form_state, display,
+hidden_inputs, check_definition, template). The table of types is in `formulieren.fields`.
 
 Conventions for the portal
-    * Posted values: `{name: form.getlist(name)}` for every non-file key; files:
-      `{name: [UploadedFile, ...]}` with `head` = the first 8 KiB and `fileobj` (or `path`) for
-      the whole spooled file, `ref` = the portal's storage key. Empty file parts are ignored.
+    * Posted values: Starlette's FormData as it is, or `{name: [values]}` (see
+      `normalise_posted`; file objects in it are ignored). Files separately:
+      `{name: [UploadedFile, ...]}` with `head` = the first 8 KiB, `fileobj` (or `path`) for
+      the whole spooled file, `size` as counted, `ref` = the portal's storage key. An empty
+      file part (no name, no bytes: nothing chosen) is ignored.
+    * `answers` must be passed to `process_step` and `step_fields` (conditions on earlier
+      steps, files uploaded before). Save `result.values` as `answers[step]` only when
+      `result.ok`; then go to `next_step(...)` (None: the check page). Before submitting,
+      `is_complete` and `clean_answers`; `summary` for the check page and the PDF.
     * Input names: `<field>`; multi-input types `<field>-dag/-maand/-jaar` (datum) and
       `<field>-postcode/-huisnummer/-huisletter/-toevoeging/-straat/-woonplaats` (adres);
       groups `<group>-aantal` and `<group>-<index>-<field>[-part]`. Field names are

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 TIMEZONE = ZoneInfo("Europe/Amsterdam")
-_RELATIVE = re.compile(r"^([+-]?)(\d{1,4})([dwmy])$")
+_RELATIVE = re.compile(r"^([+-]?)([0-9]{1,4})([dwmy])$")
 
 
 def today() -> date:

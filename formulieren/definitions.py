@@ -40,7 +40,7 @@ from formulieren.text import Text
 LoginKind = Literal["geen", "digid", "eherkenning", "digid_of_eherkenning", "optioneel"]
 PrefillSourceName = Literal["brp", "kvk"]
 DEFAULT_MAX_SIZE = 10 * 1024 * 1024
-_SIZE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(b|kb|kib|mb|mib)?\s*$", re.IGNORECASE)
+_SIZE = re.compile(r"^\s*([0-9]+(?:[.,][0-9]+)?)\s*(b|kb|kib|mb|mib)?\s*$", re.IGNORECASE)
 _UNITS = {"b": 1, "kb": 1000, "kib": 1024, "mb": 1000**2, "mib": 1024**2}
 
 

@@ -51,6 +51,7 @@ __all__ = [
     "is_complete",
     "locked_value",
     "next_step",
+    "normalise_posted",
     "parse_action",
     "previous_step",
     "process_step",
@@ -59,9 +60,13 @@ __all__ = [
 ]
 
 Posted = Mapping[str, Sequence[str]]
+PostedForm = Mapping[str, Any]
+"""What the portal may pass: `{name: [values]}`, or a multi-dict such as Starlette's FormData."""
 ACTION_INPUT = "actie"
 DECLARATION_INPUT = "verklaring"
-_ACTION = re.compile(r"^(toevoegen):([a-z][a-z0-9_]*)$|^(verwijderen):([a-z][a-z0-9_]*):(\d{1,3})$")
+_ACTION = re.compile(
+    r"^(toevoegen):([a-z][a-z0-9_]*)$|^(verwijderen):([a-z][a-z0-9_]*):([0-9]{1,3})$"
+)
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,8 @@ class FieldError:
     field_id: str
     message: str
     field_name: str = ""
+    whole: bool = False
+    """The error is about the whole field (all its parts are marked invalid)."""
 
 
 @dataclass(frozen=True)
@@ -196,6 +203,19 @@ def initial_values(
 
 
 # Posting a step --------------------------------------------------------------------------
+def normalise_posted(posted: PostedForm) -> dict[str, list[str]]:
+    """`{name: [values]}` with text values only, from a plain mapping of lists or strings, or
+    from a multi-dict with `getlist` (Starlette's FormData, Werkzeug's MultiDict). Uploaded
+    files in a multi-dict are left out: pass them as `files`."""
+    getlist = getattr(posted, "getlist", None)
+    result: dict[str, list[str]] = {}
+    for key in list(posted.keys()):
+        raw = getlist(key) if callable(getlist) else posted[key]
+        values = [raw] if isinstance(raw, str) else list(raw)
+        result[str(key)] = [value for value in values if isinstance(value, str)]
+    return result
+
+
 def parse_action(posted: Posted) -> Action | None:
     """The add/remove button that was pressed, if any."""
     raw = (posted.get(ACTION_INPUT) or [""])[0]
@@ -210,7 +230,7 @@ def parse_action(posted: Posted) -> Action | None:
 def process_step(
     form: FormDefinition,
     step_slug: str,
-    posted: Posted,
+    posted: PostedForm,
     files: Mapping[str, Sequence[UploadedFile]],
     prefill: Mapping[str, Any],
     language: str,
@@ -223,8 +243,9 @@ def process_step(
     uploaded before. Raises StepNotFound for an unknown or currently skipped step."""
     reference = today or dates.today()
     answers = answers or {}
+    posted = normalise_posted(posted)
     step = form.step(step_slug)
-    if step not in visible_steps(form, answers, today=reference):
+    if step_slug not in {visible.slug for visible in visible_steps(form, answers, today=reference)}:
         raise StepNotFound(step_slug)
     context = values_before(form, answers, step_slug, today=reference)
     saved = answers.get(step_slug) or {}
@@ -262,7 +283,8 @@ def process_step(
             _apply_action(result, field_def, handler, data)
             continue
         result.errors += [
-            FieldError(e.input_id, e.message.resolve(language), name) for e in parsed.errors
+            FieldError(e.input_id, e.message.resolve(language), name, e.whole)
+            for e in parsed.errors
         ]
         if parsed.ok:
             result.values[name] = parsed.value
@@ -322,8 +344,9 @@ def _apply_action(
     result.form_values[field_def.name] = state
 
 
-def check_declaration(form: FormDefinition, posted: Posted, language: str) -> list[FieldError]:
+def check_declaration(form: FormDefinition, posted: PostedForm, language: str) -> list[FieldError]:
     """On the check page: the declaration checkbox (`verklaring=ja`) when the form has one."""
+    posted = normalise_posted(posted)
     if form.declaration is None or (posted.get(DECLARATION_INPUT) or [""])[0] == "ja":
         return []
     return [

@@ -84,7 +84,7 @@ class FieldView:
         return " ".join(ids)
 
     def part_invalid(self, part: str) -> bool:
-        """Whether input `part` should carry aria-invalid (all parts when none is named)."""
+        """Whether input `part` should carry aria-invalid (all parts for a whole-field error)."""
         return bool(self.error) and (not self.error_parts or part in self.error_parts)
 
 
@@ -115,7 +115,11 @@ def _view(
         template=handler.template,
         value=state,
         error=own[0].message if own else None,
-        error_parts={e.field_id[len(prefix) + 1 :]: e.message for e in own if e.field_id != prefix},
+        error_parts={
+            e.field_id[len(prefix) + 1 :]: e.message
+            for e in own
+            if e.field_id != prefix and not e.whole
+        },
         optional=optional,
     )
     if isinstance(handler, BestandHandler):

@@ -17,6 +17,7 @@ from formulieren.fields.base import (
     InputError,
     Parsed,
     has_control_characters,
+    is_ascii_digits,
 )
 from formulieren.messages import message
 from formulieren.text import LocalizedText, Message
@@ -53,7 +54,7 @@ def part_problems(raw: dict[str, str]) -> list[tuple[str, Message]]:
     number = raw["huisnummer"]
     if not number:
         problems.append(("huisnummer", message("huisnummer_leeg")))
-    elif not number.isdigit() or not 1 <= int(number) <= 99999:
+    elif not is_ascii_digits(number) or not 1 <= int(number) <= 99999:
         problems.append(("huisnummer", message("huisnummer")))
     letter = raw["huisletter"]
     if letter and not (len(letter) == 1 and letter.isascii() and letter.isalpha()):

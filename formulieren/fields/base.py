@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from formulieren.dates import today
 from formulieren.messages import custom_or, message
 from formulieren.text import Message
 
@@ -32,10 +33,15 @@ TEXT_MAX_LENGTH = 500
 
 @dataclass(frozen=True)
 class InputError:
-    """A validation error, tied to the input (`input_id`) the error summary links to."""
+    """A validation error, tied to the input (`input_id`) the error summary links to.
+
+    `whole` marks an error about the field as a whole (empty, out of range) rather than about
+    the one part `input_id` names; templates then mark every part of the field invalid.
+    """
 
     input_id: str
     message: Message
+    whole: bool = False
 
 
 @dataclass(frozen=True)
@@ -64,7 +70,7 @@ class FieldInput:
     files: Mapping[str, Sequence[UploadedFile]] = field(default_factory=dict)
     required: bool = True
     existing: Any = None
-    reference: date = field(default_factory=date.today)
+    reference: date = field(default_factory=today)
 
     def first(self, name: str) -> str:
         """The first posted value of input `name`, or ""."""
@@ -81,6 +87,11 @@ class FieldInput:
             existing=existing,
             reference=self.reference,
         )
+
+
+def is_ascii_digits(text: str) -> bool:
+    """Only 0-9 (str.isdigit also accepts "²" and other scripts' digits, which int() refuses)."""
+    return text.isascii() and text.isdigit()
 
 
 def has_control_characters(text: str, *, allow_newlines: bool = False) -> bool:
@@ -172,6 +183,7 @@ class FieldHandler:
                 self.required_message_key,
                 label=definition.label,
             ),
+            whole=True,
         )
 
     required_message_key: ClassVar[str] = "verplicht"

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from babel.dates import format_date
 
 from formulieren.dates import is_date_bound, resolve_bound
-from formulieren.fields.base import FieldHandler, FieldInput, InputError, Parsed
+from formulieren.fields.base import FieldHandler, FieldInput, InputError, Parsed, is_ascii_digits
 from formulieren.messages import custom_or, message
 from formulieren.text import LocalizedText
 
@@ -52,7 +52,7 @@ _LOCALES = {"nl": "nl_NL", "en": "en_GB"}
 
 
 def _number(text: str, *, months: bool = False) -> int | None:
-    if text.isdigit():
+    if is_ascii_digits(text):
         return int(text)
     if months:
         return _MONTHS.get(text.lower().rstrip("."))
@@ -114,6 +114,7 @@ class DatumHandler(FieldHandler):
                     data.prefix,
                     "dag",
                     custom_or(rules.message, "datum_na", label=label, date=_both(low)),
+                    whole=True,
                 )
         if rules.max is not None:
             high = resolve_bound(_as_bound(rules.max), data.reference)
@@ -122,11 +123,12 @@ class DatumHandler(FieldHandler):
                     data.prefix,
                     "dag",
                     custom_or(rules.message, "datum_voor", label=label, date=_both(high)),
+                    whole=True,
                 )
         return Parsed(value=value.isoformat())
 
-    def _error(self, prefix: str, part: str, msg: Any) -> Parsed:
-        return Parsed(errors=(InputError(f"{prefix}-{part}", msg),))
+    def _error(self, prefix: str, part: str, msg: Any, *, whole: bool = False) -> Parsed:
+        return Parsed(errors=(InputError(f"{prefix}-{part}", msg, whole=whole),))
 
     def form_state(self, definition: FieldDefinition, value: Any) -> Any:
         parsed = _iso(value)

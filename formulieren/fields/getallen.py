@@ -8,15 +8,15 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from babel.numbers import format_currency, format_decimal
 
-from formulieren.fields.base import FieldInput, Parsed, TextInputHandler
+from formulieren.fields.base import FieldInput, Parsed, TextInputHandler, is_ascii_digits
 from formulieren.messages import custom_or
 
 if TYPE_CHECKING:
     from formulieren.definitions import FieldDefinition
 
 _LOCALES = {"nl": "nl_NL", "en": "en_GB"}
-_GROUPED_DOT = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
-_GROUPED_COMMA = re.compile(r"^\d{1,3}(?:,\d{3})+$")
+_GROUPED_DOT = re.compile(r"^[0-9]{1,3}(?:\.[0-9]{3})+$")
+_GROUPED_COMMA = re.compile(r"^[0-9]{1,3}(?:,[0-9]{3})+$")
 
 
 def parse_number(text: str) -> Decimal | None:
@@ -30,7 +30,7 @@ def parse_number(text: str) -> Decimal | None:
     sign = ""
     if compact[:1] in {"+", "-"}:
         sign, compact = ("-" if compact[0] == "-" else ""), compact[1:]
-    if not compact or not re.fullmatch(r"[\d.,]+", compact):
+    if not compact or not re.fullmatch(r"[0-9.,]+", compact):
         return None
     whole, decimals = compact, ""
     if "," in compact and "." in compact:
@@ -48,7 +48,7 @@ def parse_number(text: str) -> Decimal | None:
             whole = compact.replace(".", "")
         else:
             whole, _, decimals = compact.partition(".")
-    if (whole and not whole.isdigit()) or (decimals and not decimals.isdigit()):
+    if (whole and not is_ascii_digits(whole)) or (decimals and not is_ascii_digits(decimals)):
         return None
     if not whole + decimals:
         return None

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from formulieren.fields.base import FieldHandler, FieldInput, InputError, Parsed
+from formulieren.fields.base import FieldHandler, FieldInput, InputError, Parsed, is_ascii_digits
 from formulieren.messages import message
 from formulieren.text import Message, resolve
 
@@ -57,7 +57,7 @@ class GroepHandler(FieldHandler):
     def count(self, data: FieldInput) -> int:
         """How many items the posted page showed."""
         raw = data.first(f"{data.prefix}-aantal")
-        number = int(raw) if raw.isdigit() else 0
+        number = int(raw) if is_ascii_digits(raw) else 0
         return min(number, MAX_ITEMS)
 
     def parse(self, definition: FieldDefinition, data: FieldInput) -> Parsed:

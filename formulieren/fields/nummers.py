@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from formulieren.fields.base import FieldInput, Parsed, TextInputHandler
+from formulieren.fields.base import FieldInput, Parsed, TextInputHandler, is_ascii_digits
 from formulieren.messages import custom_or
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ BSN_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
 
 def is_valid_bsn(number: str) -> bool:
     """The elfproef for a 9-digit BSN."""
-    if len(number) != 9 or not number.isdigit() or number == "000000000":
+    if len(number) != 9 or not is_ascii_digits(number) or number == "000000000":
         return False
     total = sum(int(digit) * weight for digit, weight in zip(number, BSN_WEIGHTS, strict=True))
     return total % 11 == 0
@@ -41,9 +41,9 @@ class BsnHandler(TextInputHandler):
 
     def clean(self, definition: FieldDefinition, raw: str, data: FieldInput) -> Parsed:
         number = _SEPARATORS.sub("", raw)
-        if len(number) == 8 and number.isdigit():
+        if len(number) == 8 and is_ascii_digits(number):
             number = "0" + number
-        if len(number) != 9 or not number.isdigit():
+        if len(number) != 9 or not is_ascii_digits(number):
             return self.error(data.prefix, custom_or(definition.validation.message, "bsn_lengte"))
         if not is_valid_bsn(number):
             return self.error(data.prefix, custom_or(definition.validation.message, "bsn"))
@@ -57,7 +57,7 @@ class KvkHandler(TextInputHandler):
 
     def clean(self, definition: FieldDefinition, raw: str, data: FieldInput) -> Parsed:
         number = _SEPARATORS.sub("", raw)
-        if len(number) != 8 or not number.isdigit() or number == "00000000":
+        if len(number) != 8 or not is_ascii_digits(number) or number == "00000000":
             return self.error(data.prefix, custom_or(definition.validation.message, "kvk"))
         return Parsed(value=number)
 

@@ -63,8 +63,8 @@ class EmailHandler(TextInputHandler):
 
 
 _PHONE_NOISE = re.compile(r"[\s\-.()/]")
-_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
-_NL_SIGNIFICANT = re.compile(r"^(?:[1-9]\d{8}|(?:800|900|906|909)\d{4,7})$")
+_E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
+_NL_SIGNIFICANT = re.compile(r"^(?:[1-9][0-9]{8}|(?:800|900|906|909)[0-9]{4,7})$")
 
 
 def normalise_phone(raw: str) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pytest
@@ -54,7 +55,7 @@ OVERIG = {
 COMPLETE: dict[str, dict[str, Any]] = {"persoon": PERSOON, "adres": ADRES_KOOP, "overig": OVERIG}
 
 
-def post(values: dict[str, str | list[str]]) -> dict[str, list[str]]:
+def post(values: Mapping[str, str | list[str]]) -> dict[str, list[str]]:
     return {key: [value] if isinstance(value, str) else value for key, value in values.items()}
 
 
@@ -188,7 +189,7 @@ def test_hidden_fields_are_not_validated_and_not_echoed(form: FormDefinition) ->
     posted = post(
         {"kamers": "3", "voorzieningen": ["tuin"], "kenteken": "<script>", "reden": "werk"}
     )
-    answers = {"persoon": PERSOON, "adres": ADRES_KOOP}
+    answers: dict[str, dict[str, Any]] = {"persoon": PERSOON, "adres": ADRES_KOOP}
     result = process_step(form, "overig", posted, {}, {}, "nl", answers=answers, today=TODAY)
     assert result.errors == [FieldErrorLike("bewijs")]
     assert "kenteken" not in result.values
@@ -317,3 +318,37 @@ class FieldErrorLike:
         return getattr(other, "field_id", None) == self.field_id
 
     __hash__ = None  # type: ignore[assignment]
+
+
+class MultiDict(Mapping[str, Any]):
+    """Like Starlette's FormData: a mapping to the last value, `getlist` for all of them."""
+
+    def __init__(self, pairs: list[tuple[str, Any]]) -> None:
+        self.pairs = pairs
+
+    def getlist(self, key: str) -> list[Any]:
+        return [value for name, value in self.pairs if name == key]
+
+    def __getitem__(self, key: str) -> Any:
+        return self.getlist(key)[-1]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys(key for key, _ in self.pairs))
+
+    def __len__(self) -> int:
+        return len(dict.fromkeys(key for key, _ in self.pairs))
+
+
+def test_a_multidict_can_be_posted_as_it_is(form: FormDefinition) -> None:
+    pairs: list[tuple[str, Any]] = [
+        ("kamers", "2"),
+        ("voorzieningen", "tuin"),
+        ("voorzieningen", "lift"),
+        ("reden", "werk"),
+    ]
+    pairs.append(("bewijs", object()))  # an uploaded file object in the form data is ignored
+    result = process_step(
+        form, "overig", MultiDict(pairs), {}, {}, "nl", answers=COMPLETE, today=TODAY
+    )
+    assert result.ok, result.errors
+    assert result.values["voorzieningen"] == ["lift", "tuin"]

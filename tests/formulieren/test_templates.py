@@ -136,7 +136,9 @@ def test_text_input_with_hint_and_error(env: Environment, form: FormDefinition) 
     error = one(soup, "#telefoon-error.utrecht-form-field-error-message")
     assert one(error, ".haren-visually-hidden").get_text(strip=True) == "Fout:"
     assert "Vul een telefoonnummer in" in error.get_text()
-    assert "utrecht-form-field--invalid" in field.find_parent(class_="utrecht-form-field")["class"]  # type: ignore[index,union-attr]
+    wrapper = field.find_parent(class_="utrecht-form-field")
+    assert wrapper is not None
+    assert "utrecht-form-field--invalid" in wrapper["class"]
 
 
 def test_every_error_links_to_an_element_on_the_page(
@@ -411,3 +413,30 @@ def test_declaration(env: Environment, form: FormDefinition) -> None:
     assert box["aria-invalid"] == "true"
     assert describedby(box) == ["verklaring-error"]
     assert one(soup, "label[for=verklaring]").get_text(strip=True).startswith("Ik verklaar")
+
+
+def test_whole_date_errors_mark_every_part(env: Environment, form: FormDefinition) -> None:
+    posted = {"naam": ["Suzanne Moulin"], "bsn": ["999993653"], "telefoon": ["0612345678"]}
+    for extra in (
+        {},
+        {"geboortedatum-dag": ["1"], "geboortedatum-maand": ["1"], "geboortedatum-jaar": ["2030"]},
+    ):
+        result = process_step(form, "persoon", {**posted, **extra}, {}, SUZANNE, "nl", today=TODAY)
+        assert [error.field_id for error in result.errors] == ["geboortedatum-dag"]
+        soup = render(env, form, "persoon", result=result)
+        for part in ("dag", "maand", "jaar"):
+            assert one(soup, f"#geboortedatum-{part}")["aria-invalid"] == "true"
+
+
+def test_empty_required_address_shows_its_error_at_the_postcode(
+    env: Environment, form: FormDefinition
+) -> None:
+    result = process_step(form, "adres", {}, {}, {}, "nl", today=TODAY)
+    assert result.errors[0].field_id == "nieuw_adres-postcode"
+    soup = render(env, form, "adres", result=result)
+    postcode = one(soup, "#nieuw_adres-postcode")
+    assert describedby(postcode) == ["nieuw_adres-postcode-error"]
+    assert (
+        one(soup, "#nieuw_adres-postcode-error").get_text(" ", strip=True)
+        == "Fout: Vul ‘Nieuw adres’ in"
+    )
