@@ -11,7 +11,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from playwright.sync_api import (
@@ -158,15 +158,20 @@ def choose_on_devidp(page: Page, subject: str, loa: str | None = None) -> None:
 
 def log_in(page: Page, who: Who, next_path: str | None = None) -> None:
     """Log in as a browser does: the portal's login start, the dev IdP page, back to the portal."""
-    query = f"?next={next_path}" if next_path else ""
+    query = f"?{urlencode({'next': next_path})}" if next_path else ""
     page.goto(f"/auth/{who.provider}/login{query}")
     assert page.locator('input[name="subject"]').count() > 0, (
         f"/auth/{who.provider}/login did not land on the development identity provider's page "
         f"(got {page.url})"
     )
     choose_on_devidp(page, who.subject, who.loa)
-    expected = next_path or LANDING[who.provider]
-    page.wait_for_url(lambda url: urlsplit(url).path == expected)
+    expected = url_path(next_path or LANDING[who.provider])
+    page.wait_for_url(lambda url: url_path(url) == expected)
+
+
+def _is_at(page: Page, path: str) -> bool:
+    here = urlsplit(page.url)
+    return (here.path + (f"?{here.query}" if here.query else "")) == path
 
 
 def open_state(page: Page, state: PageState) -> Response | None:
@@ -186,13 +191,15 @@ def open_state(page: Page, state: PageState) -> Response | None:
     def page_error(error: PlaywrightError) -> None:
         script_problems.append(f"script error: {error}")
 
-    if state.who is not None:
-        log_in(page, state.who)
     page.on("response", remember)
     page.on("console", console)
     page.on("pageerror", page_error)
     try:
-        page.goto(state.path)
+        if state.who is not None:
+            # Logging in returns to the state's path, which saves loading it once more.
+            log_in(page, state.who, next_path=state.path)
+        if state.who is None or not _is_at(page, state.path):
+            page.goto(state.path)
         for step in state.steps:
             step(page)
         page.wait_for_load_state("load")
