@@ -20,7 +20,7 @@ from auth.sessions import create_session, end_session, extend_session, utcnow
 from portal.database import SessionDep
 from portal.security import (
     AnyLoginAccess,
-    LoginCallbackAccess,
+    LoginFlowAccess,
     PublicAccess,
     cookie_name,
     rate_limit,
@@ -68,9 +68,8 @@ def choose(
 def login(
     request: Request,
     provider: Provider,
-    db: SessionDep,
     settings: SettingsDep,
-    _: PublicAccess,
+    _: LoginFlowAccess,
     next: str | None = None,
     niveau: str = "",
 ) -> Response:
@@ -88,18 +87,22 @@ def login(
     except oidc.LoginFailed as failure:
         return _login_failed(request, provider, failure)
     binding = secrets.token_urlsafe(32)
-    db.add(
-        PendingLogin(
-            state=authorization.state,
-            provider=provider,
-            nonce=authorization.nonce,
-            code_verifier=authorization.code_verifier,
-            browser_binding_hash=_binding_hash(binding),
-            next_path=target,
-            minimum_loa=minimum,
-            created_at=utcnow(),
+    # Its own short transaction: the login pages never hold the request's database session
+    # while talking to a provider (which may be this very app, the development provider).
+    with Session(request.app.state.engine) as db:
+        db.add(
+            PendingLogin(
+                state=authorization.state,
+                provider=provider,
+                nonce=authorization.nonce,
+                code_verifier=authorization.code_verifier,
+                browser_binding_hash=_binding_hash(binding),
+                next_path=target,
+                minimum_loa=minimum,
+                created_at=utcnow(),
+            )
         )
-    )
+        db.commit()
     log.info("login_started", provider=provider)
     response = RedirectResponse(authorization.url, status_code=303)
     response.set_cookie(
@@ -120,9 +123,8 @@ def login(
 def callback(
     request: Request,
     provider: Provider,
-    db: SessionDep,
     settings: SettingsDep,
-    _: LoginCallbackAccess,
+    _: LoginFlowAccess,
     state: Annotated[str, Query(max_length=200)] = "",
     code: Annotated[str, Query(max_length=2000)] = "",
     error: Annotated[str, Query(max_length=200)] = "",
@@ -137,14 +139,14 @@ def callback(
     except oidc.LoginFailed as failure:
         return _login_failed(request, provider, failure)
     assert pending is not None  # _finish_login refuses a login without one
-    # Only now touch the request's database session: on SQLite its first statement takes
-    # the write lock, which must not be held while we wait for the provider.
     old_token = request.cookies.get(session_cookie_name(settings))
-    if old_token:
-        end_session(db, token=old_token)  # a new login always gets a new token (ASVS 7.2.4)
-    token = create_session(
-        db, identity=result.identity, id_token=result.id_token, policy=session_policy(settings)
-    )
+    with Session(request.app.state.engine, expire_on_commit=False) as db:
+        if old_token:
+            end_session(db, token=old_token)  # a new login gets a new token (ASVS 7.2.4)
+        token = create_session(
+            db, identity=result.identity, id_token=result.id_token, policy=session_policy(settings)
+        )
+        db.commit()
     log.info("login_succeeded", provider=provider, loa=result.identity.loa)
     response = RedirectResponse(pending.next_path, status_code=303)
     response.headers["Referrer-Policy"] = "no-referrer"

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated, Any
 
+import anyio
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -13,6 +14,7 @@ from fastapi import Depends, Request
 from sqlalchemy import Engine, event
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session, create_engine
+from starlette.concurrency import run_in_threadpool
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -50,15 +52,40 @@ def _begin_immediate_when_writing(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def get_session(request: Request) -> Iterator[Session]:
+def database_gate(request: Request) -> anyio.Lock | None:
+    """On SQLite, one request at a time per process may hold a database session.
+
+    SQLite has one writer. A request that holds the write lock and then needs a worker thread
+    (FastAPI runs each sync dependency and endpoint on the thread pool) would deadlock if all
+    threads were blocked waiting for that lock. Waiting for this gate happens on the event loop
+    instead, so the holder always finds a thread. PostgreSQL needs no gate.
+    The lock is made on first use, inside the running event loop.
+    """
+    state = request.app.state
+    if state.engine.dialect.name != "sqlite":
+        return None
+    gate: anyio.Lock | None = getattr(state, "database_gate", None)
+    if gate is None:
+        gate = state.database_gate = anyio.Lock()
+    return gate
+
+
+async def get_session(request: Request) -> AsyncIterator[Session]:
     """The request's database session, committed once before the response leaves."""
-    with Session(request.app.state.engine, expire_on_commit=False) as session:
-        try:
-            yield session
-            session.commit()
-        except Exception:
-            session.rollback()
-            raise
+    gate = database_gate(request)
+    if gate is not None:
+        await gate.acquire()
+    session = Session(request.app.state.engine, expire_on_commit=False)
+    try:
+        yield session
+        await run_in_threadpool(session.commit)
+    except BaseException:
+        await run_in_threadpool(session.rollback)
+        raise
+    finally:
+        await run_in_threadpool(session.close)
+        if gate is not None:
+            gate.release()
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]

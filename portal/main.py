@@ -66,6 +66,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 def _include_routers(app: FastAPI, settings: Settings) -> None:
     from auth.routes import router as auth_router
+    from portal.aanvragen.routes import router as aanvragen_router
+    from portal.aanvragen.web import form_definitions
     from portal.backoffice.routes import router as backoffice_router
     from portal.health.routes import router as health_router
     from portal.mijn.routes import router as mijn_router
@@ -78,6 +80,8 @@ def _include_routers(app: FastAPI, settings: Settings) -> None:
     app.include_router(auth_router)
     app.include_router(mijn_router)
     app.include_router(backoffice_router)
+    app.include_router(aanvragen_router)
+    form_definitions()  # a broken form definition stops start-up, naming file, step and field
     if settings.development_provider_enabled and not settings.is_production:
         from auth.devidp.routes import router as devidp_router
 

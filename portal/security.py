@@ -280,9 +280,11 @@ def platform() -> None:
     """Open to anyone and touching no session or data: health checks and metrics."""
 
 
-@_access_class("login-callback")
-def login_callback() -> None:
-    """Open to anyone; the route itself establishes who it is (the OIDC redirect endpoint)."""
+@_access_class("login-flow")
+def login_flow() -> None:
+    """Open to anyone, loading no session: the login start and the OIDC redirect endpoint,
+    which establish who it is themselves and must not hold a database session while they
+    talk to the provider."""
 
 
 @_access_class("public")
@@ -359,7 +361,7 @@ def staff(*roles: str) -> Callable[..., Identity]:
 
 PlatformAccess = Annotated[None, Depends(platform)]
 PublicAccess = Annotated[Identity | None, Depends(public)]
-LoginCallbackAccess = Annotated[None, Depends(login_callback)]
+LoginFlowAccess = Annotated[None, Depends(login_flow)]
 ResidentAccess = Annotated[Identity, Depends(resident)]
 CompanyAccess = Annotated[Identity, Depends(company)]
 CustomerAccess = Annotated[Identity, Depends(customer)]

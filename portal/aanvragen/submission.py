@@ -1,0 +1,139 @@
+"""What a finished form becomes: files kept, the case's details, the receipt PDF."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from sqlmodel import Session
+
+from auth.identity import Identity
+from formulieren import FormDefinition, UploadedFile
+from formulieren.runner import StepResult, SummarySection
+from formulieren.text import resolve
+from portal.aanvragen import service
+from portal.aanvragen.models import Draft
+from portal.aanvragen.web import now, store_for, upload_sources
+from portal.producten import service as producten_service
+from portal.producten.schemas import Product
+from portal.settings import Settings
+from portal.templating import render_string
+from portal.zaken import service as zaken_service
+
+
+def product_for(form: FormDefinition) -> Product | None:
+    return producten_service.get_product(form.product)
+
+
+def login_url(form: FormDefinition, product: Product | None) -> str | None:
+    """Where the start page's login button goes, asking for the level the product needs."""
+    if form.login in ("geen", "optioneel"):
+        return None
+    provider = "eherkenning" if form.login == "eherkenning" else "digid"
+    level = product.minimum_loa_for(provider) if product else form.minimum_loa
+    query = {"next": f"/formulieren/{form.slug}"}
+    if level:
+        query["niveau"] = level
+    return f"/auth/{provider}/login?{urlencode(query)}"
+
+
+def keep_files(
+    db: Session,
+    settings: Settings,
+    draft: Draft,
+    result: StepResult,
+    files: dict[str, list[UploadedFile]],
+) -> None:
+    """Store accepted uploads now (even when the step has errors) and drop removed ones."""
+    store = store_for(settings)
+    sources = upload_sources(files)
+    for field_name, accepted in result.accepted_files.items():
+        for item in accepted:
+            source = sources[item.upload.ref]
+            assert source.fileobj is not None
+            stored = store.save(source.fileobj, stored_name=item.upload.ref)
+            service.add_upload(
+                db,
+                draft=draft,
+                field_name=field_name,
+                descriptor=item.descriptor,
+                sha256=stored.sha256,
+                now=now(),
+            )
+    for removed in result.removed_files:
+        service.remove_upload(db, draft=draft, ref=str(removed.get("ref", "")), store=store)
+
+
+def initiator_for(identity: Identity | None, name: str) -> zaken_service.Initiator:
+    if identity is not None and identity.is_resident:
+        return zaken_service.Initiator(kind="natuurlijk_persoon", bsn=identity.bsn, name=name)
+    if identity is not None and identity.is_company:
+        return zaken_service.Initiator(
+            kind="niet_natuurlijk_persoon",
+            kvk=identity.kvk,
+            vestiging=identity.vestiging,
+            name=name,
+        )
+    return zaken_service.Initiator(kind="anoniem", name=name)
+
+
+def contact_email(answers: dict[str, Any]) -> str | None:
+    """The e-mail address the resident gave in the form (the first `email` answer)."""
+    for step_answers in answers.values():
+        for key, value in (step_answers or {}).items():
+            if "email" in key and isinstance(value, str) and "@" in value:
+                return value
+    return None
+
+
+def build_submission(
+    form: FormDefinition,
+    product: Product | None,
+    identity: Identity | None,
+    answers: dict[str, Any],
+    *,
+    name: str,
+    language: str,
+) -> service.Submission:
+    """The case's details: type, description, initiator, norms, and the confirmation e-mail."""
+    title = resolve(form.title, "nl")
+    doorlooptijd = product.doorlooptijd if product else None
+    norm_days = doorlooptijd.servicenorm_dagen if doorlooptijd else None
+    body = render_string(
+        "aanvragen/email_ontvangen.txt",
+        title=title,
+        name=name,
+        norm_days=norm_days,
+    )
+    return service.Submission(
+        zaaktype=form.product,
+        omschrijving=title,
+        initiator=initiator_for(identity, name),
+        contact_email=contact_email(answers),
+        norm_days=norm_days,
+        legal_days=doorlooptijd.wettelijke_termijn_dagen if doorlooptijd else None,
+        confirmation_subject=f"Wij hebben uw aanvraag ontvangen: {title}",
+        confirmation_body=str(body),
+    )
+
+
+def receipt_pdf(
+    form: FormDefinition,
+    sections: list[SummarySection],
+    *,
+    reference: str,
+    received: str,
+    title: str,
+) -> bytes:
+    """The receipt of the answers as PDF (weasyprint), for the resident's own records."""
+    from weasyprint import HTML
+
+    html = render_string(
+        "aanvragen/ontvangstbewijs.html",
+        form=form,
+        sections=sections,
+        reference=reference,
+        received=received,
+        title=title,
+    )
+    return bytes(HTML(string=str(html)).write_pdf())
