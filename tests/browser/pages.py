@@ -192,6 +192,20 @@ PAGES: list[PageState] = [
     PageState("mijn-bedrijf", "/mijn", who=DAGOBERT),
     PageState("backoffice", "/backoffice", who=BEHANDELAAR),
     PageState("geen-toegang", "/backoffice", who=SUZANNE, status=403),
+    # Forms (portal/aanvragen): start page, first step, its error state, the drafts list
+    PageState("formulier-start-anoniem", "/formulieren/verhuizing"),
+    PageState("formulier-start", "/formulieren/verhuizing", who=SUZANNE),
+    PageState(
+        "formulier-stap", "/formulieren/verhuizing", who=SUZANNE, steps=(click_button("Start"),)
+    ),
+    PageState(
+        "formulier-stap-fout",
+        "/formulieren/verhuizing",
+        who=SUZANNE,
+        steps=(click_button("Start"), click_button("Opslaan en doorgaan")),
+        status=422,
+    ),
+    PageState("mijn-aanvragen", "/mijn/aanvragen", who=SUZANNE),
 ]
 
 
