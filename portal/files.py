@@ -12,7 +12,9 @@ import hashlib
 import os
 import re
 import secrets
+import time
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import IO
 
@@ -77,11 +79,17 @@ class FileStore:
         with self.open(stored_name) as source:
             return self.save(source)
 
-    def sweep(self, keep: set[str]) -> int:
-        """Delete stored files no row refers to, and temporary files left by a crash."""
+    def sweep(self, keep: set[str], *, older_than: timedelta) -> int:
+        """Delete files no row refers to, and temporary files left by a crash.
+
+        Only files older than `older_than`: a file saved a moment ago may belong to a request
+        whose row is not committed yet.
+        """
+        cutoff = time.time() - older_than.total_seconds()
         removed = 0
         for path in self.root.iterdir():
-            if path.name.startswith(".tmp-") or (path.is_file() and path.name not in keep):
+            orphan = path.name.startswith(".tmp-") or path.name not in keep
+            if path.is_file() and orphan and path.stat().st_mtime < cutoff:
                 path.unlink(missing_ok=True)
                 removed += 1
         return removed

@@ -11,7 +11,9 @@ from sqlmodel import Session, col
 
 from auth.dependencies import session_policy
 from auth.sessions import purge_expired, utcnow
+from portal.aanvragen import service as aanvragen_service
 from portal.database import make_engine
+from portal.files import file_store
 from portal.models import RateLimitWindow
 from portal.settings import Settings
 
@@ -36,6 +38,13 @@ def run_jobs_once(settings: Settings) -> dict[str, int]:
             )
             results["rate_limit_windows_purged"] = int(removed.rowcount or 0)
             db.commit()
+        with Session(engine) as db:
+            results["drafts_expired"] = aanvragen_service.purge_expired_drafts(db, now=utcnow())
+            db.commit()
+        with Session(engine) as db:
+            results["orphan_files_removed"] = file_store(settings.data_dir).sweep(
+                keep=aanvragen_service.referenced_files(db), older_than=timedelta(hours=1)
+            )
     finally:
         engine.dispose()
     log.info("worker_round", **results)

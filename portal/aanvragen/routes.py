@@ -460,6 +460,6 @@ def delete(
     draft = _draft_or_404(request, db, settings, identity, form, draft_id)
     if draft.submitted_at is not None:
         raise HTTPException(status_code=404)
-    service.delete_draft(db, draft=draft, store=web.store_for(settings))
+    service.delete_draft(db, draft=draft)
     target = "/mijn/aanvragen" if identity is not None else f"/formulieren/{slug}"
     return RedirectResponse(target, status_code=303)

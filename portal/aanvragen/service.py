@@ -13,7 +13,6 @@ from sqlmodel import Session, col, select
 from auth.identity import Identity
 from portal.aanvragen.models import Draft, DraftUpload
 from portal.berichten import service as berichten_service
-from portal.files import FileStore
 from portal.zaken import service as zaken_service
 
 
@@ -130,13 +129,12 @@ def add_upload(
     db.flush()
 
 
-def remove_upload(db: Session, *, draft: Draft, ref: str, store: FileStore) -> None:
-    """Forget an upload the resident removed, and its file."""
+def remove_upload(db: Session, *, draft: Draft, ref: str) -> None:
+    """Forget an upload the resident removed; the file sweep removes the file itself."""
     upload = db.get(DraftUpload, ref)
     if upload is not None and upload.draft_id == draft.id:
         db.delete(upload)
         db.flush()
-        store.delete(ref)
 
 
 def get_upload(db: Session, *, draft: Draft, ref: str) -> DraftUpload | None:
@@ -144,12 +142,15 @@ def get_upload(db: Session, *, draft: Draft, ref: str) -> DraftUpload | None:
     return upload if upload is not None and upload.draft_id == draft.id else None
 
 
-def delete_draft(db: Session, *, draft: Draft, store: FileStore) -> None:
-    """Throw a draft away with its uploads (the resident chose to stop)."""
+def delete_draft(db: Session, *, draft: Draft) -> None:
+    """Throw a draft away with its uploads (the resident chose to stop).
+
+    Rows go now, in the request's transaction; files go with the next sweep, so a failed
+    commit can never leave a row whose file is gone.
+    """
     uploads = db.exec(select(DraftUpload).where(col(DraftUpload.draft_id) == draft.id)).all()
     for upload in uploads:
         db.delete(upload)
-        store.delete(upload.id)
     db.flush()
     db.delete(draft)
     db.flush()
@@ -244,11 +245,16 @@ def _move_uploads_to_case(db: Session, *, draft: Draft, zaak_id: int, now: datet
     db.flush()
 
 
-def purge_expired_drafts(db: Session, *, now: datetime, store: FileStore) -> int:
+def purge_expired_drafts(db: Session, *, now: datetime) -> int:
     """Delete drafts past their lifetime, with their uploads (run by the worker)."""
     expired = db.exec(
         select(Draft).where(col(Draft.submitted_at).is_(None), col(Draft.expires_at) <= now)
     ).all()
     for draft in expired:
-        delete_draft(db, draft=draft, store=store)
+        delete_draft(db, draft=draft)
     return len(expired)
+
+
+def referenced_files(db: Session) -> set[str]:
+    """Every stored file a row still refers to (draft uploads and case documents)."""
+    return set(db.exec(select(DraftUpload.id)).all()) | zaken_service.stored_document_names(db)

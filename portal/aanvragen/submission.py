@@ -61,7 +61,7 @@ def keep_files(
                 now=now(),
             )
     for removed in result.removed_files:
-        service.remove_upload(db, draft=draft, ref=str(removed.get("ref", "")), store=store)
+        service.remove_upload(db, draft=draft, ref=str(removed.get("ref", "")))
 
 
 def initiator_for(identity: Identity | None, name: str) -> zaken_service.Initiator:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from auth.dependencies import CurrentSession
+from portal.aanvragen import service as aanvragen_service
 from portal.database import SessionDep
 from portal.integrations.brp import BRPDep
 from portal.integrations.kvk import KVKDep
 from portal.mijn import service
 from portal.security import CustomerAccess
 from portal.templating import render
+from portal.zaken import service as zaken_service
 
 router = APIRouter()
 
@@ -29,4 +33,18 @@ def overview(
     assert loaded is not None
     greeting = service.greeting_for(db, loaded=loaded, brp=brp, kvk=kvk)
     request.state.display_name = greeting.name
-    return render(request, "mijn/overzicht.html", {"identity": identity, "greeting": greeting})
+    now = datetime.now(UTC)
+    drafts = aanvragen_service.list_drafts(
+        db, owner=aanvragen_service.owner_key(identity, None), now=now
+    )
+    open_cases = zaken_service.count_open_zaken(db, bsn=identity.bsn, kvk=identity.kvk)
+    return render(
+        request,
+        "mijn/overzicht.html",
+        {
+            "identity": identity,
+            "greeting": greeting,
+            "draft_count": len(drafts),
+            "open_case_count": open_cases,
+        },
+    )

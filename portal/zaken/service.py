@@ -146,3 +146,8 @@ def add_document(
 def list_documents(db: Session, *, zaak_id: int) -> list[ZaakDocument]:
     query = select(ZaakDocument).where(col(ZaakDocument.zaak_id) == zaak_id)
     return list(db.exec(query.order_by(col(ZaakDocument.id))).all())
+
+
+def stored_document_names(db: Session) -> set[str]:
+    """The stored file names of every case document."""
+    return set(db.exec(select(ZaakDocument.stored_name)).all())

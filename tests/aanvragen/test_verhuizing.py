@@ -102,6 +102,10 @@ def test_whole_journey_ends_in_one_case(client: TestClient, login: Any, db_engin
         assert message.recipient == "suzanne@example.nl"
         assert reference in message.body_text
     assert "geen aanvragen" in client.get("/mijn/aanvragen").text
+    overview = page(client.get("/mijn"))
+    cases = overview.select_one("#overzicht-zaken-kaart")
+    assert cases is not None
+    assert "1 lopende zaak" in cases.get_text(" ", strip=True)
 
 
 def test_declaration_is_required(client: TestClient, login: Any) -> None:
@@ -194,7 +198,26 @@ def test_fifty_concurrent_submits_make_one_case(
         cookies = dict(browser.cookies)
     answers = submit_concurrently(f"{live_server.url}{url}", cookies, fields, 50)
     assert len(set(answers)) == 1, set(answers)
-    assert answers[0].startswith("303 ") and answers[0].endswith("/bevestiging")
+    assert answers[0].startswith("303 ")
+    assert answers[0].endswith("/bevestiging")
     with Session(db_engine) as db:
         assert len(db.exec(select(Zaak)).all()) == 1
         assert len(db.exec(select(OutboxMessage)).all()) == 1
+
+
+def test_expired_drafts_are_purged_by_the_worker(
+    client: TestClient, login: Any, db_engine: Any, settings: Any
+) -> None:
+    import time as clock
+
+    import time_machine
+
+    from portal.worker import run_jobs_once
+
+    login("suzanne")
+    begin(client, "verhuizing")
+    with time_machine.travel(clock.time() + 31 * 24 * 3600, tick=False):
+        results = run_jobs_once(settings)
+    assert results["drafts_expired"] == 1
+    with Session(db_engine) as db:
+        assert db.exec(select(Draft)).all() == []
