@@ -13,12 +13,20 @@ Definitions (`formulieren.definitions`)
     StepNotFound               unknown or skipped step: answer 404
     Text = str | LocalizedText ({nl, en});  resolve(text, language);  text_resolver(language)
 
+Options from prefill (`formulieren.options`)
+    A radio/keuzelijst/checkboxes field may say `options_from = "brp.huisgenoten"` instead of
+    `options`: the prefill value is `[{"value": ..., "label": ...}]`. The runner and views use
+    those options (other values are refused, the summary shows labels); without them the field
+    is skipped. with_prefilled_options(field, prefill) -> FieldDefinition | None
+
 Conditions (`formulieren.conditions`)
     Condition: {field, equals | not_equals | in | is_filled | greater_than | less_than}
                or {all = [...]} / {any = [...]};  evaluate(condition, values) -> bool
 
 Path finder and runner (`formulieren.runner`; `answers` = {step_slug: {field: value}},
-`prefill` = {"brp.naam": ...}; every function takes an optional keyword `today`)
+`prefill` = {"brp.naam": ...}; every function takes an optional keyword `today`, and the path
+functions an optional keyword `prefill` (exact visibility of `options_from` fields; without it
+the saved answers decide))
     visible_steps(form, answers) -> list[StepDefinition]
     next_step(form, answers, current) -> StepDefinition | None      None: check answers page
     previous_step(form, answers, current) -> StepDefinition | None  None: start page

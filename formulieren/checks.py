@@ -2,7 +2,8 @@
 
 Unique step slugs and field names, known field types (through the registry, plus each handler's
 own `check_definition`), conditions that refer to existing *earlier* fields, unique option
-values, well-formed prefill keys from a declared source, and a login that can provide them.
+values, well-formed prefill keys (also `options_from`) from a declared source, and a login that
+can provide them.
 """
 
 from __future__ import annotations
@@ -76,11 +77,7 @@ def _field_problems(
         yield "deze veldnaam komt al eerder in het formulier voor"
     for attribute in ("condition", "required_if"):
         yield from _condition_problems(getattr(field, attribute), earlier, attribute)
-    if field.prefill is not None:
-        if not PREFILL_KEY.fullmatch(field.prefill):
-            yield f"ongeldige prefill-sleutel '{field.prefill}' (zoals 'brp.naam' of 'kvk.naam')"
-        elif field.prefill_source not in form.prefill_sources:
-            yield f"prefill uit '{field.prefill_source}' staat niet in 'prefill_sources'"
+    yield from _prefill_problems(form, field)
     if field.locked and field.prefill is None:
         yield "'locked' kan alleen bij een veld met 'prefill'"
     yield from _type_problems(field)
@@ -90,6 +87,21 @@ def _field_problems(
             for problem in _sub_problems(sub, seen):
                 yield f"'{sub.name}': {problem}"
             seen.add(sub.name)
+
+
+def _prefill_problems(form: FormDefinition, field: FieldDefinition) -> Iterator[str]:
+    if field.prefill is not None:
+        if not PREFILL_KEY.fullmatch(field.prefill):
+            yield f"ongeldige prefill-sleutel '{field.prefill}' (zoals 'brp.naam' of 'kvk.naam')"
+        elif field.prefill_source not in form.prefill_sources:
+            yield f"prefill uit '{field.prefill_source}' staat niet in 'prefill_sources'"
+    if field.options_from is not None:
+        if not PREFILL_KEY.fullmatch(field.options_from):
+            yield (
+                f"ongeldige options_from-sleutel '{field.options_from}' (zoals 'brp.huisgenoten')"
+            )
+        elif field.options_source not in form.prefill_sources:
+            yield f"options_from uit '{field.options_source}' staat niet in 'prefill_sources'"
 
 
 def _name_problems(field: FieldDefinition) -> Iterator[str]:
@@ -118,6 +130,8 @@ def _sub_problems(sub: FieldDefinition, seen: set[str]) -> Iterator[str]:
         yield "een groep kan geen groep bevatten"
     if sub.condition or sub.required_if or sub.prefill or sub.locked:
         yield "velden in een groep hebben geen 'condition', 'required_if', 'prefill' of 'locked'"
+    if sub.options_from:
+        yield "velden in een groep hebben geen 'options_from'"
     if sub.type == "bestand":
         yield "een groep kan geen bestanden bevatten"
     yield from _type_problems(sub)

@@ -18,6 +18,12 @@ One file per form, `<slug>.toml`, in a directory the portal chooses::
     type = "adres"
     label = "Nieuw adres"
 
+    [[steps.fields]]
+    name = "wie"
+    type = "checkboxes"
+    label = "Wie verhuizen er met u mee?"
+    options_from = "brp.huisgenoten"     # options from prefill; see `formulieren.options`
+
 `load_definitions(directory)` validates every file (the models below, then the cross-checks in
 `formulieren.checks`) and raises `FormDefinitionError` naming the file, step and field.
 """
@@ -86,6 +92,9 @@ class FieldDefinition(_Model):
     required_if: Condition | None = None
     condition: Condition | None = None
     options: list[Option] = []
+    options_from: str | None = None
+    """A prefill key whose value is the options, `[{"value": ..., "label": ...}]` (choice
+    fields instead of `options`). Without a value the field is skipped."""
     validation: Validation = Validation()
     prefill: str | None = None
     locked: bool = False
@@ -115,6 +124,11 @@ class FieldDefinition(_Model):
     def prefill_source(self) -> str | None:
         """ "brp" or "kvk" for a prefilled field."""
         return self.prefill.split(".", 1)[0] if self.prefill else None
+
+    @property
+    def options_source(self) -> str | None:
+        """ "brp" or "kvk" for a field whose options come from prefill."""
+        return self.options_from.split(".", 1)[0] if self.options_from else None
 
 
 class StepDefinition(_Model):
@@ -169,8 +183,11 @@ class FormDefinition(_Model):
         raise KeyError(name)
 
     def prefill_keys(self) -> list[str]:
-        """The prefill keys the form uses, for `PrefillSource.values`."""
-        return sorted({field.prefill for _, field in self.iter_fields() if field.prefill})
+        """The prefill keys the form uses (values and options), for `PrefillSource.values`."""
+        keys: set[str] = set()
+        for _, field in self.iter_fields():
+            keys.update(key for key in (field.prefill, field.options_from) if key)
+        return sorted(keys)
 
 
 class StepNotFound(LookupError):

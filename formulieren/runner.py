@@ -21,6 +21,7 @@ from formulieren.fields import FieldHandler, FieldInput, get_handler
 from formulieren.fields.bestand import descriptors
 from formulieren.fields.groep import GroepHandler
 from formulieren.messages import message, text
+from formulieren.options import with_prefilled_options
 from formulieren.paths import (
     Answers,
     clean_answers,
@@ -240,21 +241,27 @@ def process_step(
 ) -> StepResult:
     """Validate a posted step. Only visible fields are read; locked prefill must come back
     unchanged. `answers` (the draft so far) supplies earlier values for conditions and the files
-    uploaded before. Raises StepNotFound for an unknown or currently skipped step."""
+    uploaded before. A field with `options_from` takes its options from `prefill`, and is skipped
+    (left out of `values`) when there are none. Raises StepNotFound for an unknown or currently
+    skipped step."""
     reference = today or dates.today()
     answers = answers or {}
     posted = normalise_posted(posted)
     step = form.step(step_slug)
-    if step_slug not in {visible.slug for visible in visible_steps(form, answers, today=reference)}:
+    shown = visible_steps(form, answers, today=reference, prefill=prefill)
+    if step_slug not in {visible.slug for visible in shown}:
         raise StepNotFound(step_slug)
-    context = values_before(form, answers, step_slug, today=reference)
+    context = values_before(form, answers, step_slug, today=reference, prefill=prefill)
     saved = answers.get(step_slug) or {}
     action = _applicable(parse_action(posted), step)
     result = StepResult(step_slug=step_slug, action=action)
-    for field_def in step.fields:
-        handler = get_handler(field_def.type)
-        if not handler.has_value or not is_visible(field_def.condition, context, reference):
+    for defined in step.fields:
+        handler = get_handler(defined.type)
+        if not handler.has_value or not is_visible(defined.condition, context, reference):
             continue
+        field_def = with_prefilled_options(defined, prefill)
+        if field_def is None:
+            continue  # options from prefill, but there are none: the field is skipped
         name = field_def.name
         data = FieldInput(
             prefix=name,
@@ -365,8 +372,9 @@ def summary(
 ) -> list[SummarySection]:
     """The check-answers page: per visible step, one row per visible question, each with its
     own change anchor (the id of the question's first input). Unanswered optional questions
-    read "Niet ingevuld"; locked prefilled answers have no change link."""
-    path = walk(form, answers, today or dates.today())
+    read "Niet ingevuld"; locked prefilled answers have no change link. Pass `prefill` for the
+    labels of options from prefill (without it those answers show their values)."""
+    path = walk(form, answers, today or dates.today(), prefill=prefill)
     sections = []
     for step in path.steps:
         stored = path.cleaned.get(step.slug, {})

@@ -9,7 +9,9 @@ Which fields render: static content and fields without a condition always; field
 condition only reads earlier *steps* when it holds; fields whose condition reads a field on the
 *same* step always (without JavaScript the resident must be able to answer them; the server
 ignores them when the condition turns out false). Their wrapper carries
-`data-formulieren-toon-als` naming the controlling field, for progressive enhancement.
+`data-formulieren-toon-als` naming the controlling field, for progressive enhancement. A choice
+field with `options_from` renders with the options from `prefill` (`view.field.options`), and
+not at all when the prefill has none.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from formulieren.fields import FieldHandler, get_handler
 from formulieren.fields.bestand import BestandHandler, accepted_kinds, human_size
 from formulieren.fields.groep import GroepHandler, item_prefix
 from formulieren.messages import message, text
+from formulieren.options import with_prefilled_options
 from formulieren.paths import Answers, is_required, is_visible, values_before
 from formulieren.runner import FieldError, initial_values, locked_value
 from formulieren.text import resolve
@@ -183,12 +186,15 @@ def step_fields(
     answers = answers or {}
     states = dict(initial_values(form, step, prefill, answers))
     states.update(form_values or {})
-    context = values_before(form, answers, step.slug, today=reference)
+    context = values_before(form, answers, step.slug, today=reference, prefill=prefill)
     context.update(answers.get(step.slug) or {})
     on_step = {candidate.name for candidate in step.fields}
     views = []
-    for definition in step.fields:
-        handler = get_handler(definition.type)
+    for defined in step.fields:
+        handler = get_handler(defined.type)
+        definition = with_prefilled_options(defined, prefill)
+        if definition is None:
+            continue  # options from prefill, but there are none
         same_step = [
             name
             for name in (definition.condition.fields() if definition.condition else [])

@@ -167,6 +167,8 @@ class FieldHandler:
         problems = []
         if definition.options:
             problems.append("dit veldtype heeft geen 'options'")
+        if definition.options_from:
+            problems.append("alleen radio, keuzelijst en checkboxes kunnen 'options_from' hebben")
         if definition.fields:
             problems.append("alleen een 'groep' heeft 'fields'")
         if not definition.label:

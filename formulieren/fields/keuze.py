@@ -1,8 +1,10 @@
 """Choices: `radio`, `keuzelijst` (select), `checkboxes` (several) and `janee` (yes/no).
 
 The value posted must be one of the definition's option values; anything else is refused
-(a tampered or stale form). Stored as the option value (a list for `checkboxes`, in option
-order, without duplicates). `janee` has the fixed options "ja" and "nee".
+(a tampered or stale form). With `options_from` the runner hands these handlers a copy of the
+definition whose options come from prefill (`formulieren.options`). Stored as the option value
+(a list for `checkboxes`, in option order, without duplicates). `janee` has the fixed options
+"ja" and "nee".
 """
 
 from __future__ import annotations
@@ -48,8 +50,10 @@ class _ChoiceHandler(FieldHandler):
 
     def check_definition(self, definition: FieldDefinition) -> list[str]:
         problems = [p for p in super().check_definition(definition) if "options" not in p]
-        if self.needs_options and not definition.options:
-            problems.append("'options' ontbreekt")
+        if self.needs_options and not definition.options and not definition.options_from:
+            problems.append("'options' ontbreekt (of 'options_from')")
+        if definition.options and definition.options_from:
+            problems.append("geef 'options' of 'options_from', niet allebei")
         seen: set[str] = set()
         for option in definition.options:
             if not option.value:
@@ -85,7 +89,7 @@ class JaneeHandler(_ChoiceHandler):
 
     def check_definition(self, definition: FieldDefinition) -> list[str]:
         problems = super().check_definition(definition)
-        if definition.options:
+        if definition.options or definition.options_from:
             problems.append("'janee' heeft vaste opties ja en nee; laat 'options' weg")
         return problems
 

@@ -109,7 +109,7 @@ def test_unknown_field_type_names_file_step_and_field(tmp_path: Path) -> None:
         ),
         (
             step("a", field("keus", "radio")),
-            "verhuizing.toml, stap 'a', veld 'keus': 'options' ontbreekt",
+            "verhuizing.toml, stap 'a', veld 'keus': 'options' ontbreekt (of 'options_from')",
         ),
         (
             step("a", field("naam", "tekst", 'prefill = "brp..naam"')),
