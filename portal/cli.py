@@ -88,7 +88,7 @@ def demo_load() -> None:
 @click.option("--once", is_flag=True, help="run every job once and stop")
 @click.option("--interval", default=30.0, show_default=True, help="seconds between rounds")
 def worker(once: bool, interval: float) -> None:
-    """Run background jobs: clean-up of expired sessions, logins and rate-limit windows."""
+    """Run background jobs: send e-mail, clean up expired sessions, logins, drafts and files."""
     from portal.observability import configure_logging
     from portal.worker import run_jobs_once
 

@@ -97,6 +97,13 @@ class Settings(BaseSettings):
     brp_backend: Literal["local", "haalcentraal"] = "local"
     brp_url: str = "http://127.0.0.1:5010/haalcentraal/api/brp"
     brp_api_key: str = ""
+    mail_backend: Literal["bestand", "smtp"] = "bestand"
+    mail_from: str = "Gemeente Haren <noreply@haren.example>"
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
     kvk_backend: Literal["local", "kvk"] = "local"
     kvk_url: str = "https://api.kvk.nl/test/api"
     kvk_api_key: str = ""
@@ -164,6 +171,8 @@ class Settings(BaseSettings):
             problems.append("MIJNHAREN_BRP_BACKEND must not be 'local' in production")
         if self.kvk_backend == "local":
             problems.append("MIJNHAREN_KVK_BACKEND must not be 'local' in production")
+        if self.mail_backend == "bestand":
+            problems.append("MIJNHAREN_MAIL_BACKEND must be 'smtp' in production")
         if self.enable_api_docs:
             problems.append("MIJNHAREN_ENABLE_API_DOCS must be off in production")
         if problems:

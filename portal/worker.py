@@ -12,6 +12,7 @@ from sqlmodel import Session, col
 from auth.dependencies import session_policy
 from auth.sessions import purge_expired, utcnow
 from portal.aanvragen import service as aanvragen_service
+from portal.berichten.sender import deliver_pending, sender_for
 from portal.database import make_engine
 from portal.files import file_store
 from portal.models import RateLimitWindow
@@ -41,6 +42,7 @@ def run_jobs_once(settings: Settings) -> dict[str, int]:
         with Session(engine) as db:
             results["drafts_expired"] = aanvragen_service.purge_expired_drafts(db, now=utcnow())
             db.commit()
+        results["mail_sent"] = deliver_pending(engine, settings, sender_for(settings), now=utcnow())
         with Session(engine) as db:
             results["orphan_files_removed"] = file_store(settings.data_dir).sweep(
                 keep=aanvragen_service.referenced_files(db), older_than=timedelta(hours=1)

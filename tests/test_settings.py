@@ -16,6 +16,7 @@ SAFE_PRODUCTION = {
     "medewerker_issuer": "https://login.example/haren",
     "brp_backend": "haalcentraal",
     "kvk_backend": "kvk",
+    "mail_backend": "smtp",
 }
 
 
@@ -51,6 +52,7 @@ def test_a_safe_production_configuration_starts() -> None:
         ({"brp_backend": "local"}, "MIJNHAREN_BRP_BACKEND"),
         ({"kvk_backend": "local"}, "MIJNHAREN_KVK_BACKEND"),
         ({"enable_api_docs": True}, "MIJNHAREN_ENABLE_API_DOCS"),
+        ({"mail_backend": "bestand"}, "MIJNHAREN_MAIL_BACKEND"),
     ],
 )
 def test_production_refuses_unsafe_settings(change: dict[str, object], complaint: str) -> None:
