@@ -15,6 +15,9 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/mijn-haren db upgrade
 	$(BIN)/mijn-haren demo load
+	@echo "Mijn Haren: http://127.0.0.1:8000 (e-mail goes to var/mail/*.eml)"
+	$(BIN)/mijn-haren worker --interval 5 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/mijn-haren serve --host 127.0.0.1 --port 8000
 
 test: check pytest
