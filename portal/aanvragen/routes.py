@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from auth.dependencies import CurrentSession
+from auth.identity import Identity
 from formulieren import FormDefinition, StepNotFound, runner
 from formulieren.text import text_resolver
 from formulieren.views import step_fields
@@ -38,9 +40,24 @@ def _check_url(slug: str, draft_id: str) -> str:
     return f"/formulieren/{slug}/{draft_id}/controleren"
 
 
-def _draft_or_404(
-    request: Request, db: Any, settings: Any, identity: Any, form: FormDefinition, draft_id: str
-) -> Draft:
+@dataclass(frozen=True)
+class Owned:
+    """A draft of the visitor's own, with its form; anyone else's draft is a 404."""
+
+    form: FormDefinition
+    draft: Draft
+    identity: Identity | None
+
+
+def owned_draft(
+    request: Request,
+    slug: str,
+    draft_id: str,
+    identity: PublicAccess,
+    db: SessionDep,
+    settings: SettingsDep,
+) -> Owned:
+    form = _form_or_404(slug)
     web.require_login_for(request, form, identity)
     try:
         owner = web.owner_for(request, settings, identity)
@@ -49,7 +66,10 @@ def _draft_or_404(
         raise HTTPException(status_code=404) from missing
     if draft.form_slug != form.slug:
         raise HTTPException(status_code=404)
-    return draft
+    return Owned(form=form, draft=draft, identity=identity)
+
+
+OwnedDraft = Annotated[Owned, Depends(owned_draft)]
 
 
 @router.get("/formulieren/{slug}", name="aanvragen:start")
@@ -161,10 +181,8 @@ def _render_step(
 @router.get("/formulieren/{slug}/{draft_id}/stap/{step_slug}", name="aanvragen:step")
 def show_step(
     request: Request,
-    slug: str,
-    draft_id: str,
     step_slug: str,
-    identity: PublicAccess,
+    owned: OwnedDraft,
     loaded: CurrentSession,
     db: SessionDep,
     settings: SettingsDep,
@@ -172,8 +190,7 @@ def show_step(
     kvk: KVKDep,
 ) -> HTMLResponse:
     """One step of the form, with the answers given so far and what is already known."""
-    form = _form_or_404(slug)
-    draft = _draft_or_404(request, db, settings, identity, form, draft_id)
+    form, draft = owned.form, owned.draft
     if draft.submitted_at is not None:
         raise HTTPException(status_code=404)
     known = web.known_values(db, form, loaded, brp, kvk)
@@ -184,10 +201,8 @@ def show_step(
 @router.post("/formulieren/{slug}/{draft_id}/stap/{step_slug}", name="aanvragen:save_step")
 async def save_step(
     request: Request,
-    slug: str,
-    draft_id: str,
     step_slug: str,
-    identity: PublicAccess,
+    owned: OwnedDraft,
     loaded: CurrentSession,
     db: SessionDep,
     settings: SettingsDep,
@@ -195,8 +210,8 @@ async def save_step(
     kvk: KVKDep,
 ) -> Response:
     """Check the step's answers on the server; save and go on, or show what to correct."""
-    form = _form_or_404(slug)
-    draft = _draft_or_404(request, db, settings, identity, form, draft_id)
+    form, draft = owned.form, owned.draft
+    slug = form.slug
     if draft.submitted_at is not None:
         raise HTTPException(status_code=404)
     form_data = await request.form()
@@ -275,9 +290,7 @@ def _summary_context(form: FormDefinition, draft: Draft, prefill: Any) -> dict[s
 @router.get("/formulieren/{slug}/{draft_id}/controleren", name="aanvragen:check")
 def check(
     request: Request,
-    slug: str,
-    draft_id: str,
-    identity: PublicAccess,
+    owned: OwnedDraft,
     loaded: CurrentSession,
     db: SessionDep,
     settings: SettingsDep,
@@ -285,8 +298,8 @@ def check(
     kvk: KVKDep,
 ) -> Response:
     """Check your answers: every answer with its own change link, then send."""
-    form = _form_or_404(slug)
-    draft = _draft_or_404(request, db, settings, identity, form, draft_id)
+    form, draft = owned.form, owned.draft
+    slug = form.slug
     if draft.submitted_at is not None:
         return RedirectResponse(f"/formulieren/{slug}/{draft.id}/bevestiging", status_code=303)
     open_step = runner.first_incomplete_step(form, draft.answers)
@@ -308,9 +321,7 @@ def check(
 @router.post("/formulieren/{slug}/{draft_id}/controleren", name="aanvragen:submit")
 def submit(
     request: Request,
-    slug: str,
-    draft_id: str,
-    identity: PublicAccess,
+    owned: OwnedDraft,
     loaded: CurrentSession,
     db: SessionDep,
     settings: SettingsDep,
@@ -320,8 +331,8 @@ def submit(
     verklaring: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     """Send the application: exactly once, however often the button is pressed."""
-    form = _form_or_404(slug)
-    draft = _draft_or_404(request, db, settings, identity, form, draft_id)
+    form, draft, identity = owned.form, owned.draft, owned.identity
+    slug = form.slug
     confirmation = f"/formulieren/{slug}/{draft.id}/bevestiging"
     if draft.submitted_at is not None:
         return RedirectResponse(confirmation, status_code=303)
@@ -371,15 +382,10 @@ def submit(
 @router.get("/formulieren/{slug}/{draft_id}/bevestiging", name="aanvragen:confirmation")
 def confirmation(
     request: Request,
-    slug: str,
-    draft_id: str,
-    identity: PublicAccess,
-    db: SessionDep,
-    settings: SettingsDep,
+    owned: OwnedDraft,
 ) -> HTMLResponse:
     """The reference, what happens next and when, and the receipt to keep."""
-    form = _form_or_404(slug)
-    draft = _draft_or_404(request, db, settings, identity, form, draft_id)
+    form, draft, identity = owned.form, owned.draft, owned.identity
     if draft.zaak_reference is None:
         raise HTTPException(status_code=404)
     product = submission.product_for(form)
@@ -399,15 +405,11 @@ def confirmation(
 @router.get("/formulieren/{slug}/{draft_id}/ontvangstbewijs.pdf", name="aanvragen:receipt")
 def receipt(
     request: Request,
-    slug: str,
-    draft_id: str,
-    identity: PublicAccess,
+    owned: OwnedDraft,
     db: SessionDep,
-    settings: SettingsDep,
 ) -> Response:
     """The answers as a PDF receipt, always as a download."""
-    form = _form_or_404(slug)
-    draft = _draft_or_404(request, db, settings, identity, form, draft_id)
+    form, draft = owned.form, owned.draft
     if draft.zaak_reference is None or draft.submitted_at is None:
         raise HTTPException(status_code=404)
     language = current_language()
@@ -449,15 +451,12 @@ def list_drafts(
 @router.post("/formulieren/{slug}/{draft_id}/verwijderen", name="aanvragen:delete")
 def delete(
     request: Request,
-    slug: str,
-    draft_id: str,
-    identity: PublicAccess,
+    owned: OwnedDraft,
     db: SessionDep,
-    settings: SettingsDep,
 ) -> Response:
     """Throw away an unfinished form and its files."""
-    form = _form_or_404(slug)
-    draft = _draft_or_404(request, db, settings, identity, form, draft_id)
+    form, draft, identity = owned.form, owned.draft, owned.identity
+    slug = form.slug
     if draft.submitted_at is not None:
         raise HTTPException(status_code=404)
     service.delete_draft(db, draft=draft)
