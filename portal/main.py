@@ -13,7 +13,7 @@ from portal.database import database_is_at_head, make_engine
 from portal.errors import register_error_pages
 from portal.observability import RequestContextMiddleware, configure_logging
 from portal.security import SecurityHeadersMiddleware, csrf_protect, csrf_token
-from portal.settings import PROJECT_ROOT, Settings, get_settings
+from portal.settings import PROJECT_ROOT, Environment, Settings, get_settings
 from portal.templating import templates
 
 log = structlog.get_logger("mijnharen.app")
@@ -53,6 +53,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     templates.env.globals["csrf_token"] = csrf_token
+    # Checking every template file for changes on each render costs more than rendering.
+    templates.env.auto_reload = settings.environment is Environment.DEVELOPMENT
     app.state.engine = engine
     app.state.draining = False
 
