@@ -174,6 +174,7 @@ def production_settings(database_url: str) -> Settings:
         medewerker_issuer="https://login.haren.example",
         brp_backend="haalcentraal",
         kvk_backend="kvk",
+        mail_backend="smtp",
     )
 
 
