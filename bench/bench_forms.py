@@ -464,6 +464,7 @@ def running_server(
 
 
 def log_tail(log: Path, lines: int = 30) -> str:
+    """The last `lines` lines of a server's log (0: all of it)."""
     try:
         return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
     except OSError:
@@ -1035,7 +1036,7 @@ def bench_portal(
                     client.http.close()
         finally:
             portal.close()
-    problems = [line for line in log_tail(server.log, 200).splitlines() if '"error"' in line]
+    problems = [line for line in log_tail(server.log, 0).splitlines() if '"error"' in line]
     if problems:
         print(f"  server log has {len(problems)} error lines, e.g. {problems[-1][:300]}")
     return results
