@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 import structlog
 from fastapi import Depends, FastAPI
+from fastapi.routing import iter_route_contexts
 from fastapi.staticfiles import StaticFiles
 
 from portal.database import database_is_at_head, make_engine
@@ -14,7 +15,7 @@ from portal.errors import register_error_pages
 from portal.observability import RequestContextMiddleware, configure_logging
 from portal.security import SecurityHeadersMiddleware, csrf_protect, csrf_token
 from portal.settings import PROJECT_ROOT, Environment, Settings, get_settings
-from portal.templating import templates
+from portal.templating import register_routes, templates
 
 log = structlog.get_logger("mijnharen.app")
 
@@ -63,6 +64,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
     _include_routers(app, settings)
     register_error_pages(app)
+    register_routes(
+        {
+            context.name: context.path
+            for context in iter_route_contexts(app.routes)
+            if context.name and context.path
+        }
+    )
     return app
 
 

@@ -174,8 +174,12 @@ def _csrf_serializer(settings: Settings) -> URLSafeSerializer:
 
 def csrf_token(request: Request) -> str:
     """The anti-forgery token to put in forms (hidden field) and htmx headers."""
-    settings: Settings = request.app.state.settings
-    return str(_csrf_serializer(settings).dumps(request.state.csrf_secret))
+    token: str | None = getattr(request.state, "csrf_token", None)
+    if token is None:
+        settings: Settings = request.app.state.settings
+        token = str(_csrf_serializer(settings).dumps(request.state.csrf_secret))
+        request.state.csrf_token = token
+    return token
 
 
 async def csrf_protect(request: Request) -> None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import gettext as gettext_module
+import re
 from contextvars import ContextVar
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -74,8 +76,27 @@ def language_from_request(request: Request, default: str) -> str:
     return chosen if chosen in LANGUAGES else default
 
 
+_ROUTE_PATHS: dict[str, str] = {}
+_PATH_PARAMETER = re.compile(r"{(\w+)(?::\w+)?}")
+
+
+def register_routes(paths: dict[str, str]) -> None:
+    """Remember each route's path template by name, for `url_for` in templates."""
+    _ROUTE_PATHS.update(paths)
+
+
+def url_for(name: str, /, **params: Any) -> str:
+    """The path of a named route (Starlette's own `url_for` walks every router per call)."""
+    template = _ROUTE_PATHS[name]
+
+    def fill(match: re.Match[str]) -> str:
+        return quote(str(params[match.group(1)]), safe="")
+
+    return _PATH_PARAMETER.sub(fill, template)
+
+
 def _static_url(request: Request, path: str) -> str:
-    return str(request.url_for("static", path=path).path)
+    return f"/static/{path}"
 
 
 def _create_templates() -> Jinja2Templates:
@@ -86,6 +107,7 @@ def _create_templates() -> Jinja2Templates:
         undefined=StrictUndefined if _STRICT_TEMPLATES else Undefined,
     )
     env.install_gettext_callables(gettext=gettext, ngettext=ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["url_for"] = url_for
     env.globals["current_language"] = current_language
     env.globals["static_url"] = _static_url
     env.globals["LANGUAGES"] = LANGUAGES

@@ -97,7 +97,7 @@ def start(
             "allowed": allowed,
             "open_draft": open_draft,
             "product": product,
-            "login_url": submission.login_url(form, product),
+            "login_urls": submission.login_urls(form, product),
         },
     )
 
@@ -139,11 +139,11 @@ def _render_step(
     language = current_language()
     try:
         step = form.step(step_slug)
-        if step not in runner.visible_steps(form, draft.answers):
+        if step not in runner.visible_steps(form, draft.answers, prefill=prefill):
             raise StepNotFound(step_slug)
     except StepNotFound as missing:
         raise HTTPException(status_code=404) from missing
-    previous = runner.previous_step(form, draft.answers, step_slug)
+    previous = runner.previous_step(form, draft.answers, step_slug, prefill=prefill)
     views = step_fields(
         form,
         step,
@@ -153,7 +153,7 @@ def _render_step(
         form_values=form_values,
         errors=errors or (),
     )
-    steps = runner.visible_steps(form, draft.answers)
+    steps = runner.visible_steps(form, draft.answers, prefill=prefill)
     return render(
         request,
         "aanvragen/stap.html",
@@ -255,8 +255,8 @@ async def save_step(
             status_code=status,
         )
     answers[step_slug] = result.values
-    answers = runner.clean_answers(form, answers)
-    following = runner.next_step(form, answers, step_slug)
+    answers = runner.clean_answers(form, answers, prefill=prefill)
+    following = runner.next_step(form, answers, step_slug, prefill=prefill)
     service.save_answers(
         db,
         draft=draft,
@@ -265,7 +265,8 @@ async def save_step(
         now=web.now(),
         lifetime=web.DRAFT_LIFETIME,
     )
-    if request.query_params.get("terug") == "controleren" and runner.is_complete(form, answers):
+    back_to_check = request.query_params.get("terug") == "controleren"
+    if back_to_check and runner.is_complete(form, answers, prefill=prefill):
         target = _check_url(slug, draft.id)
     elif following is not None:
         target = _step_url(slug, draft.id, following.slug)
@@ -302,10 +303,10 @@ def check(
     slug = form.slug
     if draft.submitted_at is not None:
         return RedirectResponse(f"/formulieren/{slug}/{draft.id}/bevestiging", status_code=303)
-    open_step = runner.first_incomplete_step(form, draft.answers)
+    prefill = web.known_values(db, form, loaded, brp, kvk).values(form.prefill_keys())
+    open_step = runner.first_incomplete_step(form, draft.answers, prefill=prefill)
     if open_step is not None:
         return RedirectResponse(_step_url(slug, draft.id, open_step.slug), status_code=303)
-    prefill = web.known_values(db, form, loaded, brp, kvk).values(form.prefill_keys())
     return render(
         request,
         "aanvragen/controleren.html",
@@ -336,9 +337,9 @@ def submit(
     confirmation = f"/formulieren/{slug}/{draft.id}/bevestiging"
     if draft.submitted_at is not None:
         return RedirectResponse(confirmation, status_code=303)
-    if not runner.is_complete(form, draft.answers):
-        raise HTTPException(status_code=404)
     prefill = web.known_values(db, form, loaded, brp, kvk).values(form.prefill_keys())
+    if not runner.is_complete(form, draft.answers, prefill=prefill):
+        raise HTTPException(status_code=404)
     declaration_errors = runner.check_declaration(
         form, {"verklaring": [verklaring]} if verklaring else {}, current_language()
     )
@@ -406,16 +407,20 @@ def confirmation(
 def receipt(
     request: Request,
     owned: OwnedDraft,
+    loaded: CurrentSession,
     db: SessionDep,
+    brp: BRPDep,
+    kvk: KVKDep,
 ) -> Response:
     """The answers as a PDF receipt, always as a download."""
     form, draft = owned.form, owned.draft
     if draft.zaak_reference is None or draft.submitted_at is None:
         raise HTTPException(status_code=404)
     language = current_language()
+    prefill = web.known_values(db, form, loaded, brp, kvk).values(form.prefill_keys())
     pdf = submission.receipt_pdf(
         form,
-        runner.summary(form, draft.answers, language),
+        runner.summary(form, draft.answers, language, prefill=prefill),
         reference=draft.zaak_reference,
         received=draft.submitted_at.strftime("%d-%m-%Y %H:%M UTC"),
         title=text_resolver(language)(form.title),

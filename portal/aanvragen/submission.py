@@ -25,16 +25,21 @@ def product_for(form: FormDefinition) -> Product | None:
     return producten_service.get_product(form.product)
 
 
-def login_url(form: FormDefinition, product: Product | None) -> str | None:
-    """Where the start page's login button goes, asking for the level the product needs."""
-    if form.login in ("geen", "optioneel"):
-        return None
-    provider = "eherkenning" if form.login == "eherkenning" else "digid"
-    level = product.minimum_loa_for(provider) if product else form.minimum_loa
-    query = {"next": f"/formulieren/{form.slug}"}
-    if level:
-        query["niveau"] = level
-    return f"/auth/{provider}/login?{urlencode(query)}"
+def login_urls(form: FormDefinition, product: Product | None) -> dict[str, str]:
+    """Where the start page's login buttons go (per provider), asking for the level needed."""
+    providers = {
+        "digid": ["digid"],
+        "eherkenning": ["eherkenning"],
+        "digid_of_eherkenning": ["digid", "eherkenning"],
+    }.get(form.login, [])
+    urls = {}
+    for provider in providers:
+        level = product.minimum_loa_for(provider) if product else form.minimum_loa
+        query = {"next": f"/formulieren/{form.slug}"}
+        if level:
+            query["niveau"] = level
+        urls[provider] = f"/auth/{provider}/login?{urlencode(query)}"
+    return urls
 
 
 def keep_files(

@@ -4,17 +4,20 @@ submission into a case with a reference, receipt PDF, e-mail queued, draft gone.
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 from typing import Any
 
 import httpx
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from formulieren.dates import today
 from portal.aanvragen.models import Draft
 from portal.berichten.models import OutboxMessage
 from portal.zaken.models import Zaak
 from tests.aanvragen.helpers import begin, hidden_fields, page, post_step
 
+MOVING_DAY = today() + timedelta(days=7)
 NEW_ADDRESS = {
     "nieuw_adres-postcode": "9751 AN",
     "nieuw_adres-huisnummer": "10",
@@ -22,9 +25,9 @@ NEW_ADDRESS = {
     "nieuw_adres-toevoeging": "",
     "nieuw_adres-straat": "Raadhuisplein",
     "nieuw_adres-woonplaats": "Haren",
-    "verhuisdatum-dag": "1",
-    "verhuisdatum-maand": "12",
-    "verhuisdatum-jaar": "2026",
+    "verhuisdatum-dag": str(MOVING_DAY.day),
+    "verhuisdatum-maand": str(MOVING_DAY.month),
+    "verhuisdatum-jaar": str(MOVING_DAY.year),
     "woonsituatie": "huur",
 }
 
@@ -88,7 +91,7 @@ def test_whole_journey_ends_in_one_case(client: TestClient, login: Any, db_engin
     assert response.status_code == 303
     confirmation = client.get(response.headers["location"])
     reference = page(confirmation).select_one(".haren-reference").get_text(strip=True)  # type: ignore[union-attr]
-    assert reference.startswith("HRN-2026-")
+    assert reference.startswith(f"HRN-{today().year}-")
     pdf = client.get(response.headers["location"].replace("bevestiging", "ontvangstbewijs.pdf"))
     assert pdf.status_code == 200
     assert pdf.content.startswith(b"%PDF-")

@@ -217,3 +217,16 @@ def _check_unique(pages: list[PageState]) -> None:
 
 
 _check_unique(PAGES)
+
+
+# Page states kept with their domain's tests (each list is one line here).
+from tests.aanvragen.browser_pages import page_states as _form_page_states  # noqa: E402
+
+PAGES.extend(_form_page_states())
+PAGES.extend(
+    [
+        PageState("product-paspoort", "/producten/paspoort"),
+        PageState("product-verhuizing", "/producten/verhuizing-doorgeven"),
+    ]
+)
+_check_unique(PAGES)

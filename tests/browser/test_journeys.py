@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from formulieren.dates import today
 from tests.browser.conftest import choose_on_devidp, path_of
 from tests.browser.pages import SUZANNE
 
@@ -46,9 +48,10 @@ def test_relocation_from_home_page_search_to_case(page_no_js: Page) -> None:
     page.locator("#nieuw_adres-huisnummer").fill("10")
     page.locator("#nieuw_adres-straat").fill("Raadhuisplein")
     page.locator("#nieuw_adres-woonplaats").fill("Haren")
-    page.locator("#verhuisdatum-dag").fill("1")
-    page.locator("#verhuisdatum-maand").fill("12")
-    page.locator("#verhuisdatum-jaar").fill("2026")
+    moving_day = today() + timedelta(days=7)
+    page.locator("#verhuisdatum-dag").fill(str(moving_day.day))
+    page.locator("#verhuisdatum-maand").fill(str(moving_day.month))
+    page.locator("#verhuisdatum-jaar").fill(str(moving_day.year))
     page.get_by_label("In een huurwoning").check()
     press(page, "Opslaan en doorgaan")
 
