@@ -65,6 +65,7 @@ class Settings(BaseSettings):
     session_absolute_hours: int = Field(default=12, ge=1, le=24)
     login_rate_limit: int = Field(default=20, ge=1, description="logins per client per minute")
     graceful_shutdown_seconds: int = Field(default=20, ge=1)
+    draft_lifetime_days: int = Field(default=30, ge=1, le=365)
     http_timeout_seconds: float = Field(default=10.0, gt=0)
 
     digid_issuer: str | None = None

@@ -5,11 +5,13 @@ from __future__ import annotations
 import gettext as gettext_module
 import re
 from contextvars import ContextVar
+from datetime import datetime
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -95,6 +97,19 @@ def url_for(name: str, /, **params: Any) -> str:
     return _PATH_PARAMETER.sub(fill, template)
 
 
+LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
+
+
+def local_date(moment: datetime) -> str:
+    """A stored UTC time as the date in Haren (Europe/Amsterdam), e.g. 28-11-2026."""
+    return moment.astimezone(LOCAL_TIME).strftime("%d-%m-%Y")
+
+
+def local_datetime(moment: datetime) -> str:
+    """A stored UTC time as date and time in Haren, e.g. 28-11-2026 14:05."""
+    return moment.astimezone(LOCAL_TIME).strftime("%d-%m-%Y %H:%M")
+
+
 def _static_url(request: Request, path: str) -> str:
     return f"/static/{path}"
 
@@ -108,6 +123,8 @@ def _create_templates() -> Jinja2Templates:
     )
     env.install_gettext_callables(gettext=gettext, ngettext=ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals["url_for"] = url_for
+    env.filters["datum"] = local_date
+    env.filters["datum_tijd"] = local_datetime
     env.globals["current_language"] = current_language
     env.globals["static_url"] = _static_url
     env.globals["LANGUAGES"] = LANGUAGES

@@ -20,7 +20,7 @@ from portal.integrations.brp import BRPDep
 from portal.integrations.kvk import KVKDep
 from portal.security import CustomerAccess, PublicAccess
 from portal.settings import SettingsDep
-from portal.templating import current_language, render
+from portal.templating import current_language, local_datetime, render
 
 router = APIRouter()
 
@@ -117,7 +117,7 @@ def begin(
     draft = service.find_open_draft(db, form_slug=slug, owner=owner, now=now)
     if draft is None:
         draft = service.start_draft(
-            db, form_slug=slug, owner=owner, now=now, lifetime=web.DRAFT_LIFETIME
+            db, form_slug=slug, owner=owner, now=now, lifetime=web.draft_lifetime(settings)
         )
     step = runner.first_incomplete_step(form, draft.answers)
     target = _step_url(slug, draft.id, step.slug) if step else _check_url(slug, draft.id)
@@ -241,7 +241,7 @@ async def save_step(
             answers=answers,
             current_step=step_slug,
             now=web.now(),
-            lifetime=web.DRAFT_LIFETIME,
+            lifetime=web.draft_lifetime(settings),
         )
         status = 200 if result.action else 422
         return _render_step(
@@ -263,7 +263,7 @@ async def save_step(
         answers=answers,
         current_step=following.slug if following else "",
         now=web.now(),
-        lifetime=web.DRAFT_LIFETIME,
+        lifetime=web.draft_lifetime(settings),
     )
     back_to_check = request.query_params.get("terug") == "controleren"
     if back_to_check and runner.is_complete(form, answers, prefill=prefill):
@@ -422,7 +422,7 @@ def receipt(
         form,
         runner.summary(form, draft.answers, language, prefill=prefill),
         reference=draft.zaak_reference,
-        received=draft.submitted_at.strftime("%d-%m-%Y %H:%M UTC"),
+        received=local_datetime(draft.submitted_at),
         title=text_resolver(language)(form.title),
     )
     filename = f"ontvangstbewijs-{draft.zaak_reference}.pdf"

@@ -29,7 +29,6 @@ from portal.settings import Settings
 
 DEFINITIONS_DIR = Path(__file__).resolve().parent / "definities"
 ANONYMOUS_COOKIE = "mh_anoniem"
-DRAFT_LIFETIME = timedelta(days=30)
 PROVIDER_FOR_LOGIN = {"digid": "digid", "eherkenning": "eherkenning"}
 
 
@@ -37,6 +36,11 @@ PROVIDER_FOR_LOGIN = {"digid": "digid", "eherkenning": "eherkenning"}
 def form_definitions() -> dict[str, FormDefinition]:
     """Every form of the portal, validated once per process (a broken file stops start-up)."""
     return load_definitions(DEFINITIONS_DIR)
+
+
+def draft_lifetime(settings: Settings) -> timedelta:
+    """How long an unfinished form is kept after its last save (MIJNHAREN_DRAFT_LIFETIME_DAYS)."""
+    return timedelta(days=settings.draft_lifetime_days)
 
 
 def get_form(slug: str) -> FormDefinition | None:
@@ -85,7 +89,7 @@ def ensure_anonymous_id(request: Request, response: Response, settings: Settings
     response.set_cookie(
         cookie_name(settings, ANONYMOUS_COOKIE),
         raw,
-        max_age=int(DRAFT_LIFETIME.total_seconds()),
+        max_age=int(draft_lifetime(settings).total_seconds()),
         httponly=True,
         secure=settings.uses_https,
         samesite="lax",

@@ -224,3 +224,24 @@ def test_expired_drafts_are_purged_by_the_worker(
     assert results["drafts_expired"] == 1
     with Session(db_engine) as db:
         assert db.exec(select(Draft)).all() == []
+
+
+def test_draft_lifetime_is_configurable_and_told(database_url: str, db_engine: Any) -> None:
+    from portal.main import create_app
+    from tests.conftest import make_settings
+
+    settings = make_settings(database_url, draft_lifetime_days=2)
+    with TestClient(create_app(settings), follow_redirects=False) as other:
+        from auth.dependencies import session_policy
+        from auth.sessions import create_session
+        from tests.conftest import identity_for
+
+        with Session(db_engine) as db:
+            token = create_session(
+                db, identity=identity_for("suzanne"), id_token="", policy=session_policy(settings)
+            )
+            db.commit()
+        other.cookies.set("mh_sessie", token)
+        step = other.get(begin(other, "verhuizing"))
+    expected = (today() + timedelta(days=2)).strftime("%d-%m-%Y")
+    assert f"bewaard tot {expected}" in page(step).get_text(" ", strip=True)
