@@ -29,7 +29,6 @@ from portal.settings import Settings
 
 DEFINITIONS_DIR = Path(__file__).resolve().parent / "definities"
 ANONYMOUS_COOKIE = "mh_anoniem"
-PROVIDER_FOR_LOGIN = {"digid": "digid", "eherkenning": "eherkenning"}
 
 
 @lru_cache(maxsize=1)
