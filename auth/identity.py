@@ -31,6 +31,11 @@ _LEVEL_NAMES: dict[str, tuple[str, ...]] = {
 }
 
 
+def known_levels(provider: str) -> tuple[str, ...]:
+    """The levels of assurance a provider can name, lowest first (none for staff)."""
+    return _LEVELS.get(provider, ())
+
+
 def loa_rank(provider: str, loa: str | None) -> int:
     """The position of a level of assurance, lowest first; unknown or missing counts as lowest."""
     levels = _LEVELS.get(provider, ())

@@ -15,6 +15,7 @@ from sqlmodel import Session, col
 
 from auth import oidc
 from auth.dependencies import CurrentSession, session_cookie_name, session_policy
+from auth.identity import known_levels
 from auth.models import PendingLogin
 from auth.sessions import create_session, end_session, extend_session, utcnow
 from portal.database import SessionDep
@@ -76,6 +77,8 @@ def login(
     """Start a login at the provider: a new pending login, then off to the provider."""
     config = settings.provider(provider)
     target = safe_next_path(next, default=DEFAULT_LANDING[provider])
+    if niveau not in known_levels(provider):
+        niveau = ""  # an unknown level asks nothing extra; the provider's minimum still holds
     minimum = oidc.max_loa(provider, config.minimum_loa, niveau)
     try:
         authorization = oidc.start_authorization(

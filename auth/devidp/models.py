@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, Text
 from sqlmodel import Field, SQLModel
 
 
@@ -18,8 +18,9 @@ class DevIdpAuthorizationCode(SQLModel, table=True):
     provider: str = Field(max_length=20)
     client_id: str = Field(max_length=200)
     redirect_uri: str = Field(max_length=500)
-    scope: str = Field(max_length=200)
-    nonce: str | None = Field(default=None, max_length=200)
+    # Scope and nonce come from the authorization request as sent; no length is assumed.
+    scope: str = Field(sa_column=Column(Text, nullable=False))
+    nonce: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     code_challenge: str | None = Field(default=None, max_length=200)
     code_challenge_method: str | None = Field(default=None, max_length=10)
     subject: str = Field(max_length=200)

@@ -30,9 +30,8 @@ class Zaak(SQLModel, table=True):
     omschrijving: str = Field(max_length=200)
     form_slug: str | None = Field(default=None, max_length=80)
     channel: str = Field(default="online", max_length=20)
-    initiator_kind: str = Field(
-        max_length=20
-    )  # natuurlijk_persoon | niet_natuurlijk_persoon | anoniem
+    # natuurlijk_persoon | niet_natuurlijk_persoon | anoniem
+    initiator_kind: str = Field(max_length=30)
     initiator_bsn: str | None = Field(default=None, max_length=9, index=True)
     initiator_kvk: str | None = Field(default=None, max_length=8, index=True)
     initiator_vestiging: str | None = Field(default=None, max_length=12)

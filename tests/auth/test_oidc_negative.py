@@ -268,3 +268,16 @@ def test_unreachable_provider_gives_a_clear_page(database_url: str, db_engine: A
     assert response.status_code == 503
     assert "14 050" in response.text
     assert sessions(db_engine) == 0
+
+
+def test_unknown_or_oversized_level_and_next_are_ignored(
+    portal: TestClient, db_engine: Any
+) -> None:
+    response = portal.get(
+        "/auth/digid/login", params={"niveau": "x" * 300, "next": "/" + "a" * 600}
+    )
+    assert response.status_code == 303
+    query = parse_qs(urlsplit(response.headers["location"]).query)
+    assert query["acr_values"] == [DIGID_LEVELS[1]]
+    back = callback(portal, authorize(response.headers["location"]))
+    assert back.headers["location"] == "/mijn"

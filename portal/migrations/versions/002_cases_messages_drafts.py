@@ -32,7 +32,7 @@ def upgrade() -> None:
         sa.Column("omschrijving", sa.String(200), nullable=False),
         sa.Column("form_slug", sa.String(80), nullable=True),
         sa.Column("channel", sa.String(20), nullable=False),
-        sa.Column("initiator_kind", sa.String(20), nullable=False),
+        sa.Column("initiator_kind", sa.String(30), nullable=False),
         sa.Column("initiator_bsn", sa.String(9), nullable=True),
         sa.Column("initiator_kvk", sa.String(8), nullable=True),
         sa.Column("initiator_vestiging", sa.String(12), nullable=True),
