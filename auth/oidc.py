@@ -20,8 +20,8 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
-from auth.bsn import bsn_is_valid
 from auth.identity import Identity, loa_meets
+from formulieren.fields.nummers import is_valid_bsn
 from portal.settings import OIDCProviderSettings
 
 ALLOWED_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384"]
@@ -272,29 +272,25 @@ def _decode_signed(id_token: str, jwks_uri: str, timeout: float) -> jwt.Token:
     raise LoginFailed("id_token signature invalid")
 
 
-def _claim(claims: dict[str, Any], name: str) -> Any:
-    return claims.get(name)
-
-
 def identity_from_claims(provider: OIDCProviderSettings, claims: dict[str, Any]) -> Identity:
     """The normalised identity; a login without its identifying claim fails (ASVS 6.8.1)."""
-    loa = _claim(claims, provider.loa_claim)
+    loa = claims.get(provider.loa_claim)
     loa = str(loa) if loa is not None else None
     if provider.name == "digid":
-        bsn = str(_claim(claims, provider.claims["bsn"]) or "")
+        bsn = str(claims.get(provider.claims["bsn"]) or "")
         bsn = bsn.removeprefix("s00000000:")  # Signicat sends idp_id as "s00000000:<bsn>"
-        if not bsn_is_valid(bsn):
+        if not is_valid_bsn(bsn):
             raise LoginFailed("no valid BSN in the token")
         return Identity(provider="digid", subject=bsn, loa=loa, bsn=bsn)
     if provider.name == "eherkenning":
-        kvk = str(_claim(claims, provider.claims["kvk"]) or "")
+        kvk = str(claims.get(provider.claims["kvk"]) or "")
         if len(kvk) != 8 or not kvk.isdigit():
             raise LoginFailed("no valid KVK number in the token")
-        vestiging = _claim(claims, provider.claims["vestiging"])
+        vestiging = claims.get(provider.claims["vestiging"])
         vestiging = str(vestiging) if vestiging else None
         if vestiging is not None and (len(vestiging) != 12 or not vestiging.isdigit()):
             raise LoginFailed("malformed vestigingsnummer in the token")
-        acting = _claim(claims, provider.claims["acting_subject"])
+        acting = claims.get(provider.claims["acting_subject"])
         return Identity(
             provider="eherkenning",
             subject=kvk,
@@ -303,9 +299,9 @@ def identity_from_claims(provider: OIDCProviderSettings, claims: dict[str, Any])
             vestiging=vestiging,
             acting_subject=str(acting) if acting else None,
         )
-    roles_claim = _claim(claims, provider.claims["roles"]) or []
+    roles_claim = claims.get(provider.claims["roles"]) or []
     roles = roles_claim.split() if isinstance(roles_claim, str) else list(roles_claim)
-    name = _claim(claims, provider.claims["name"])
+    name = claims.get(provider.claims["name"])
     return Identity(
         provider="medewerker",
         subject=str(claims["sub"]),

@@ -21,10 +21,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlmodel import Session
 
-from auth.bsn import bsn_is_valid
 from auth.dependencies import session_cookie_name, session_policy
 from auth.identity import DIGID_LEVELS, EHERKENNING_LEVELS, Identity
 from auth.sessions import create_session
+from formulieren.fields.nummers import is_valid_bsn
 from portal.database import make_engine, upgrade_database
 from portal.main import create_app
 from portal.registry import import_all_models
@@ -62,7 +62,7 @@ def personal_data_in(lines: list[str]) -> list[str]:
     """Log lines holding a BSN (elfproef), an e-mail address or a token-like string."""
     found = []
     for line in lines:
-        if any(bsn_is_valid(m) for m in _NINE_DIGITS.findall(line)):
+        if any(is_valid_bsn(m) for m in _NINE_DIGITS.findall(line)):
             found.append(f"BSN in: {line[:200]}")
         if _EMAIL.search(line):
             found.append(f"e-mail in: {line[:200]}")
