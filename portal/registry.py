@@ -14,6 +14,7 @@ MODEL_MODULES = (
     "portal.zaken.models",
     "portal.berichten.models",
     "portal.aanvragen.models",
+    "portal.gegevens.models",
 )
 
 

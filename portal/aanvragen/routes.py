@@ -365,6 +365,7 @@ def submit(
         draft.answers,
         name=name,
         language=current_language(),
+        portal_url=settings.base_url.rstrip("/") + ("/mijn/zaken" if identity else ""),
     )
     try:
         service.submit_draft(

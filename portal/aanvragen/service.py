@@ -164,8 +164,6 @@ class Submission:
     omschrijving: str
     initiator: zaken_service.Initiator
     contact_email: str | None
-    norm_days: int | None
-    legal_days: int | None
     confirmation_subject: str
     confirmation_body: str
 
@@ -207,17 +205,19 @@ def submit_draft(
         received_at=now,
         form_slug=draft.form_slug,
         contact_email=submission.contact_email,
-        norm_days=submission.norm_days,
-        legal_days=submission.legal_days,
     )
     assert zaak.id is not None
     _move_uploads_to_case(db, draft=draft, zaak_id=zaak.id, now=now)
     db.execute(update(Draft).where(col(Draft.id) == draft.id).values(zaak_reference=zaak.reference))
-    if submission.contact_email:
+    if submission.contact_email or submission.initiator.bsn or submission.initiator.kvk:
         berichten_service.queue_message(
             db,
             kind="submission_received",
-            recipient=submission.contact_email,
+            recipient=berichten_service.Recipient(
+                email=submission.contact_email,
+                bsn=submission.initiator.bsn,
+                kvk=submission.initiator.kvk,
+            ),
             subject=submission.confirmation_subject,
             body_text=submission.confirmation_body.replace("{reference}", zaak.reference),
             now=now,

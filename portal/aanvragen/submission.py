@@ -99,25 +99,21 @@ def build_submission(
     *,
     name: str,
     language: str,
+    portal_url: str,
 ) -> service.Submission:
     """The case's details: type, description, initiator, norms, and the confirmation e-mail."""
     title = resolve(form.title, "nl")
     doorlooptijd = product.doorlooptijd if product else None
     norm_days = doorlooptijd.servicenorm_dagen if doorlooptijd else None
     body = render_string(
-        "aanvragen/email_ontvangen.txt",
-        title=title,
-        name=name,
-        norm_days=norm_days,
+        "aanvragen/email_ontvangen.txt", name=name, norm_days=norm_days, portal_url=portal_url
     )
     return service.Submission(
         zaaktype=form.product,
         omschrijving=title,
         initiator=initiator_for(identity, name),
         contact_email=contact_email(answers),
-        norm_days=norm_days,
-        legal_days=doorlooptijd.wettelijke_termijn_dagen if doorlooptijd else None,
-        confirmation_subject=f"Wij hebben uw aanvraag ontvangen: {title}",
+        confirmation_subject="Wij hebben uw aanvraag ontvangen",
         confirmation_body=str(body),
     )
 

@@ -81,7 +81,7 @@ def _claim(engine: Engine, message_id: int, now: datetime) -> OutboxMessage | No
         claimed: CursorResult[Any] = db.execute(  # type: ignore[assignment]
             update(OutboxMessage)
             .where(col(OutboxMessage.id) == message_id, col(OutboxMessage.sent_at).is_(None))
-            .where(col(OutboxMessage.send_after) <= now)
+            .where(col(OutboxMessage.send_after) <= now, col(OutboxMessage.skipped) == "")
             .values(send_after=now + LEASE, attempts=OutboxMessage.attempts + 1)
         )
         db.commit()
@@ -96,6 +96,7 @@ def deliver_pending(engine: Engine, settings: Settings, sender: MailSender, now:
         due = db.exec(
             select(OutboxMessage.id)
             .where(col(OutboxMessage.sent_at).is_(None), col(OutboxMessage.send_after) <= now)
+            .where(col(OutboxMessage.skipped) == "")
             .order_by(col(OutboxMessage.id))
             .limit(BATCH)
         ).all()

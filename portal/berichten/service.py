@@ -1,34 +1,148 @@
-"""Queueing messages to residents in the same transaction as the change that causes them."""
+"""Messages to residents and companies: written in the same transaction as the change that causes
+them, e-mailed by the worker unless the person switched that kind off, and kept as their log."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlmodel import Session
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
-from portal.berichten.models import OutboxMessage
+from portal.berichten.models import MessagePreference, OutboxMessage
+
+
+@dataclass(frozen=True)
+class MessageKind:
+    code: str
+    label: str  # Dutch; templates translate it
+    mandatory: bool  # the e-mail cannot be switched off (the resident has to act)
+
+
+KINDS: dict[str, MessageKind] = {
+    k.code: k
+    for k in (
+        MessageKind(
+            "submission_received", "Bevestiging dat wij uw aanvraag hebben ontvangen", False
+        ),
+        MessageKind("status_changed", "Uw zaak heeft een nieuwe status", False),
+        MessageKind("message_received", "Nieuw bericht van de gemeente over uw zaak", False),
+        MessageKind("decision_made", "Wij hebben uw zaak afgehandeld", False),
+        MessageKind("information_requested", "Wij hebben informatie van u nodig", True),
+        MessageKind("request_reminder", "Herinnering: wij wachten nog op uw reactie", True),
+    )
+}
+PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who a message is for: the person (to show it in their log) and their e-mail address."""
+
+    email: str | None
+    bsn: str | None = None
+    kvk: str | None = None
+
+    @property
+    def owner(self) -> str | None:
+        if self.bsn:
+            return f"bsn:{self.bsn}"
+        if self.kvk:
+            return f"kvk:{self.kvk}"
+        return None
 
 
 def queue_message(
     db: Session,
     *,
     kind: str,
-    recipient: str,
+    recipient: str | Recipient,
     subject: str,
     body_text: str,
     now: datetime,
     zaak_reference: str | None = None,
 ) -> OutboxMessage:
     """Write one message to the outbox; the worker sends it after the transaction commits."""
+    to = recipient if isinstance(recipient, Recipient) else Recipient(email=recipient)
+    skipped = ""
+    if not to.email:
+        skipped = "geen_adres"
+    elif to.owner and not email_wanted(db, owner=to.owner, kind=kind):
+        skipped = "voorkeur"
     message = OutboxMessage(
         kind=kind,
-        recipient=recipient,
+        recipient=(to.email or "")[:254],
+        recipient_bsn=to.bsn,
+        recipient_kvk=to.kvk,
         subject=subject[:200],
         body_text=body_text,
         zaak_reference=zaak_reference,
         created_at=now,
         send_after=now,
+        skipped=skipped,
     )
     db.add(message)
     db.flush()
     return message
+
+
+def email_wanted(db: Session, *, owner: str, kind: str) -> bool:
+    """Whether this person wants e-mail of this kind (always, for kinds that ask them to act)."""
+    message_kind = KINDS.get(kind)
+    if message_kind is None or message_kind.mandatory:
+        return True
+    preference = db.get(MessagePreference, (owner, kind))
+    return preference is None or preference.email_wanted
+
+
+def preferences(db: Session, *, owner: str) -> dict[str, bool]:
+    """Every kind with whether this person wants it by e-mail."""
+    return {code: email_wanted(db, owner=owner, kind=code) for code in KINDS}
+
+
+def set_preferences(db: Session, *, owner: str, wanted: set[str]) -> None:
+    """Store the choice; kinds that cannot be switched off stay on whatever was sent."""
+    for code, message_kind in KINDS.items():
+        on = code in wanted or message_kind.mandatory
+        preference = db.get(MessagePreference, (owner, code))
+        if preference is None:
+            preference = MessagePreference(owner=owner, kind=code, email_wanted=on)
+        preference.email_wanted = on
+        db.add(preference)
+    db.flush()
+
+
+def _owned(bsn: str | None, kvk: str | None) -> list[Any]:
+    if bsn:
+        return [col(OutboxMessage.recipient_bsn) == bsn]
+    if kvk:
+        return [col(OutboxMessage.recipient_kvk) == kvk]
+    return [col(OutboxMessage.id).is_(None)]
+
+
+def list_messages_for(
+    db: Session, *, bsn: str | None, kvk: str | None, page: int = 1
+) -> tuple[list[OutboxMessage], int]:
+    """This person's messages, newest first, with the total count."""
+    conditions = _owned(bsn, kvk)
+    total = int(db.exec(select(func.count()).select_from(OutboxMessage).where(*conditions)).one())
+    query = (
+        select(OutboxMessage)
+        .where(*conditions)
+        .order_by(col(OutboxMessage.created_at).desc(), col(OutboxMessage.id).desc())
+        .offset((max(1, page) - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+    )
+    return list(db.exec(query).all()), total
+
+
+def delivery_state(message: OutboxMessage) -> str:
+    """verstuurd | wordt_verstuurd | vertraagd | niet_gemaild_voorkeur | geen_adres"""
+    if message.sent_at is not None:
+        return "verstuurd"
+    if message.skipped == "voorkeur":
+        return "niet_gemaild_voorkeur"
+    if message.skipped == "geen_adres":
+        return "geen_adres"
+    return "vertraagd" if message.attempts > 0 else "wordt_verstuurd"

@@ -6,9 +6,13 @@ Data from the basic registrations is kept in the server-side session only, and d
 
 from __future__ import annotations
 
-from sqlmodel import Session
+from datetime import datetime
 
+from sqlmodel import Session, col, select
+
+from auth.identity import Identity
 from auth.sessions import LoadedSession, session_cache_get, session_cache_put
+from portal.gegevens.models import AccessLogEntry
 from portal.integrations.brp import BRP, Persoon
 from portal.integrations.kvk import KVK, Basisprofiel, Vestiging
 
@@ -47,3 +51,49 @@ def branch_of(profiel: Basisprofiel, vestigingsnummer: str | None) -> Vestiging 
             if branch.vestigingsnummer == vestigingsnummer:
                 return branch
     return profiel.hoofdvestiging
+
+
+def record_access(
+    db: Session,
+    *,
+    staff: Identity,
+    role: str,
+    action: str,
+    now: datetime,
+    subject_bsn: str | None = None,
+    subject_kvk: str | None = None,
+    zaak_reference: str | None = None,
+    purpose: str = "",
+) -> None:
+    """Write down that an employee looked at data about a person (in the viewing request's
+    transaction, so a view that is shown is a view that is logged)."""
+    if not subject_bsn and not subject_kvk:
+        return
+    db.add(
+        AccessLogEntry(
+            at=now,
+            staff_subject=staff.subject[:100],
+            staff_name=(staff.display_name or "")[:200],
+            staff_role=role[:40],
+            subject_bsn=subject_bsn,
+            subject_kvk=subject_kvk,
+            action=action[:40],
+            zaak_reference=zaak_reference,
+            purpose=purpose[:200],
+        )
+    )
+    db.flush()
+
+
+def access_log_for(
+    db: Session, *, bsn: str | None, kvk: str | None, limit: int = 200
+) -> list[AccessLogEntry]:
+    """The newest staff views of this person's data."""
+    if bsn:
+        condition = col(AccessLogEntry.subject_bsn) == bsn
+    elif kvk:
+        condition = col(AccessLogEntry.subject_kvk) == kvk
+    else:
+        return []
+    query = select(AccessLogEntry).where(condition).order_by(col(AccessLogEntry.at).desc())
+    return list(db.exec(query.limit(limit)).all())

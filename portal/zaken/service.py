@@ -1,19 +1,38 @@
-"""Rules for cases: numbering, creation from a submission (exactly once), and reading."""
+"""Rules for cases: numbering, creation (exactly once), dates, and reading them for their owner."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, update
+import holidays
+from sqlalchemy import case, func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from portal.zaken.models import ReferenceCounter, Zaak, ZaakDocument, ZaakStatus
+from auth.identity import Identity
+from portal.zaken import zaaktypen
+from portal.zaken.models import (
+    ReferenceCounter,
+    StatusType,
+    Zaak,
+    ZaakBericht,
+    ZaakDocument,
+    ZaakStatus,
+    ZaakVerzoek,
+)
 
 REFERENCE_PREFIX = "HRN"
-FIRST_STATUS = "ontvangen"
+REFERENCE_PATTERN = re.compile(r"^HRN-\d{4}-\d{6}$")
+FIRST_STATUS = zaaktypen.RECEIVED
+RESIDENT_PAGE_SIZE = 20
+
+
+class ZaakNotFound(LookupError):
+    """No such case, or not this person's: the same 404 either way."""
 
 
 @dataclass(frozen=True)
@@ -45,15 +64,36 @@ def next_reference(db: Session, *, year: int) -> str:
     return f"{REFERENCE_PREFIX}-{year}-{number:06d}"
 
 
+@cache
+def _public_holidays(year: int) -> frozenset[date]:
+    return frozenset(holidays.country_holidays("NL", years=year))
+
+
+def is_working_day(day: date) -> bool:
+    """Monday to Friday, and not a Dutch public holiday."""
+    return day.weekday() < 5 and day not in _public_holidays(day.year)
+
+
 def add_working_days(start: date, days: int) -> date:
-    """`start` plus `days` working days (Monday to Friday)."""
+    """`start` plus `days` working days."""
     current = start
     remaining = days
     while remaining > 0:
         current += timedelta(days=1)
-        if current.weekday() < 5:
+        if is_working_day(current):
             remaining -= 1
     return current
+
+
+def working_days_between(start: date, end: date) -> int:
+    """How many working days lie after `start` up to and including `end`."""
+    count = 0
+    current = start
+    while current < end:
+        current += timedelta(days=1)
+        if is_working_day(current):
+            count += 1
+    return count
 
 
 def create_zaak(
@@ -67,11 +107,15 @@ def create_zaak(
     received_at: datetime,
     form_slug: str | None = None,
     contact_email: str | None = None,
-    norm_days: int | None = None,
-    legal_days: int | None = None,
     channel: str = "online",
+    representative_name: str = "",
+    representative_id: str = "",
 ) -> Zaak:
-    """A new case in its first status; the submission token makes a repeat impossible."""
+    """A new case in its first status, with the terms of its case type.
+
+    The submission token makes a repeat impossible (unique constraint).
+    """
+    case_type = zaaktypen.ensure_zaaktype(db, zaaktype, now=received_at)
     zaak = Zaak(
         reference=next_reference(db, year=received_at.year),
         zaaktype=zaaktype,
@@ -83,11 +127,19 @@ def create_zaak(
         initiator_kvk=initiator.kvk,
         initiator_vestiging=initiator.vestiging,
         initiator_name=initiator.name[:200],
+        search_name=initiator.name[:200].lower(),
+        representative_name=representative_name[:200],
+        representative_id=representative_id[:20],
         contact_email=contact_email,
         status=FIRST_STATUS,
         received_at=received_at,
-        due_by_norm=add_working_days(received_at.date(), norm_days) if norm_days else None,
-        due_by_law=received_at.date() + timedelta(days=legal_days) if legal_days else None,
+        last_changed_at=received_at,
+        due_by_norm=add_working_days(received_at.date(), case_type.norm_days),
+        due_by_law=(
+            received_at.date() + timedelta(days=case_type.legal_days)
+            if case_type.legal_days
+            else None
+        ),
         answers=answers,
         submission_token=submission_token,
     )
@@ -100,7 +152,68 @@ def create_zaak(
 
 
 def get_zaak_by_reference(db: Session, *, reference: str) -> Zaak | None:
+    if not REFERENCE_PATTERN.match(reference):
+        return None
     return db.exec(select(Zaak).where(col(Zaak.reference) == reference)).first()
+
+
+def _owned_by(identity: Identity) -> list[Any]:
+    """The conditions that make a case this resident's or this company's (branch)."""
+    if identity.is_resident:
+        return [col(Zaak.initiator_bsn) == identity.bsn]
+    if identity.is_company:
+        conditions = [col(Zaak.initiator_kvk) == identity.kvk]
+        if identity.vestiging:
+            conditions.append(col(Zaak.initiator_vestiging) == identity.vestiging)
+        return conditions
+    return [col(Zaak.id).is_(None)]
+
+
+def owns(identity: Identity, zaak: Zaak) -> bool:
+    if identity.is_resident:
+        return zaak.initiator_bsn == identity.bsn
+    if identity.is_company and zaak.initiator_kvk == identity.kvk:
+        return not identity.vestiging or zaak.initiator_vestiging == identity.vestiging
+    return False
+
+
+def get_zaak_for(db: Session, *, identity: Identity, reference: str) -> Zaak:
+    """The case if it belongs to this resident or company; otherwise ZaakNotFound."""
+    zaak = get_zaak_by_reference(db, reference=reference)
+    if zaak is None or not owns(identity, zaak):
+        raise ZaakNotFound(reference)
+    return zaak
+
+
+@dataclass(frozen=True)
+class ZaakPage:
+    zaken: list[Zaak]
+    page: int
+    total: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+def list_zaken_for(db: Session, *, identity: Identity, page: int = 1) -> ZaakPage:
+    """This person's cases: open ones first, then by latest change."""
+    conditions = _owned_by(identity)
+    total = int(db.exec(select(func.count()).select_from(Zaak).where(*conditions)).one())
+    page = max(1, min(page, max(1, -(-total // RESIDENT_PAGE_SIZE))))
+    query = (
+        select(Zaak)
+        .where(*conditions)
+        .order_by(
+            case((col(Zaak.closed_at).is_(None), 0), else_=1),
+            col(Zaak.last_changed_at).desc(),
+            col(Zaak.id).desc(),
+        )
+        .offset((page - 1) * RESIDENT_PAGE_SIZE)
+        .limit(RESIDENT_PAGE_SIZE)
+    )
+    return ZaakPage(list(db.exec(query).all()), page, total, RESIDENT_PAGE_SIZE)
 
 
 def count_open_zaken(db: Session, *, bsn: str | None, kvk: str | None) -> int:
@@ -115,6 +228,75 @@ def count_open_zaken(db: Session, *, bsn: str | None, kvk: str | None) -> int:
     return int(db.exec(query).one())
 
 
+@dataclass(frozen=True)
+class TimelineStep:
+    code: str
+    name: str
+    explanation: str
+    state: str  # gedaan | huidig | volgend
+    at: datetime | None = None
+    note: str = ""
+
+
+def timeline(db: Session, zaak: Zaak, *, language: str) -> list[TimelineStep]:
+    """What happened (with notes for the resident), where the case is now, and what comes next."""
+    assert zaak.id is not None
+    types = {t.code: t for t in zaaktypen.status_types(db, zaak.zaaktype)}
+    history = status_history(db, zaak_id=zaak.id)
+    steps: list[TimelineStep] = []
+    for number, entry in enumerate(history):
+        status_type = types.get(entry.status)
+        current = number == len(history) - 1
+        steps.append(
+            TimelineStep(
+                code=entry.status,
+                name=_name(status_type, entry.status, language),
+                explanation=_explanation(status_type, language) if current else "",
+                state="huidig" if current and zaak.closed_at is None else "gedaan",
+                at=entry.set_at,
+                note=entry.note_for_resident,
+            )
+        )
+    if zaak.closed_at is None:
+        current_order = types[zaak.status].order if zaak.status in types else 0
+        for status_type in types.values():
+            if status_type.order > current_order and not status_type.is_detour:
+                steps.append(
+                    TimelineStep(
+                        code=status_type.code,
+                        name=_name(status_type, status_type.code, language),
+                        explanation=_explanation(status_type, language),
+                        state="volgend",
+                    )
+                )
+    return steps
+
+
+def _name(status_type: StatusType | None, code: str, language: str) -> str:
+    if status_type is None:
+        return code
+    return status_type.name_en if language == "en" else status_type.name
+
+
+def _explanation(status_type: StatusType | None, language: str) -> str:
+    if status_type is None:
+        return ""
+    return status_type.explanation_en if language == "en" else status_type.explanation
+
+
+def status_history(db: Session, *, zaak_id: int) -> list[ZaakStatus]:
+    query = select(ZaakStatus).where(col(ZaakStatus.zaak_id) == zaak_id)
+    return list(db.exec(query.order_by(col(ZaakStatus.set_at), col(ZaakStatus.id))).all())
+
+
+def resident_can_upload(db: Session, zaak: Zaak) -> bool:
+    """Whether the case's current step lets the resident add documents."""
+    if zaak.closed_at is not None:
+        return False
+    status_type = zaaktypen.status_type(db, zaak.zaaktype, zaak.status)
+    return status_type is not None and status_type.resident_can_upload
+
+
 def add_document(
     db: Session,
     *,
@@ -126,6 +308,9 @@ def add_document(
     stored_name: str,
     sha256: str,
     now: datetime,
+    source: str = "aanvraag",
+    added_by: str = "",
+    verzoek_id: int | None = None,
 ) -> ZaakDocument:
     """Attach a stored file to a case."""
     document = ZaakDocument(
@@ -137,6 +322,9 @@ def add_document(
         stored_name=stored_name,
         sha256=sha256,
         created_at=now,
+        source=source,
+        added_by=added_by[:100],
+        verzoek_id=verzoek_id,
     )
     db.add(document)
     db.flush()
@@ -148,6 +336,33 @@ def list_documents(db: Session, *, zaak_id: int) -> list[ZaakDocument]:
     return list(db.exec(query.order_by(col(ZaakDocument.id))).all())
 
 
+def get_document(db: Session, *, zaak: Zaak, document_id: int) -> ZaakDocument:
+    """A document of this case; another case's document is ZaakNotFound."""
+    document = db.get(ZaakDocument, document_id)
+    if document is None or document.zaak_id != zaak.id:
+        raise ZaakNotFound(str(document_id))
+    return document
+
+
 def stored_document_names(db: Session) -> set[str]:
     """The stored file names of every case document."""
     return set(db.exec(select(ZaakDocument.stored_name)).all())
+
+
+def list_messages(db: Session, *, zaak_id: int) -> list[ZaakBericht]:
+    query = select(ZaakBericht).where(col(ZaakBericht.zaak_id) == zaak_id)
+    return list(db.exec(query.order_by(col(ZaakBericht.created_at), col(ZaakBericht.id))).all())
+
+
+def list_requests(db: Session, *, zaak_id: int) -> list[ZaakVerzoek]:
+    query = select(ZaakVerzoek).where(col(ZaakVerzoek.zaak_id) == zaak_id)
+    return list(db.exec(query.order_by(col(ZaakVerzoek.id))).all())
+
+
+def open_requests(db: Session, *, zaak_id: int) -> list[ZaakVerzoek]:
+    """Requests the resident still has to answer."""
+    return [
+        r
+        for r in list_requests(db, zaak_id=zaak_id)
+        if r.answered_at is None and r.cancelled_at is None
+    ]

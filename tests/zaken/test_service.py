@@ -47,6 +47,16 @@ def test_working_days_skip_weekends() -> None:
     assert service.add_working_days(friday, 5) == date(2026, 12, 4)
 
 
+def test_working_days_skip_dutch_public_holidays() -> None:
+    # Christmas 2026: Friday 25 and Saturday 26 December; Monday 28 is a working day.
+    assert service.add_working_days(date(2026, 12, 24), 1) == date(2026, 12, 28)
+    # King's Day, Monday 27 April 2026.
+    assert service.add_working_days(date(2026, 4, 24), 1) == date(2026, 4, 28)
+    # Easter Monday 6 April 2026 and Good Friday 3 April.
+    assert service.add_working_days(date(2026, 4, 2), 1) == date(2026, 4, 7)
+    assert service.working_days_between(date(2026, 12, 24), date(2026, 12, 29)) == 2
+
+
 def test_created_case_has_its_first_status_and_due_dates(db_engine: Any) -> None:
     received = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
     with Session(db_engine) as db:
@@ -58,8 +68,6 @@ def test_created_case_has_its_first_status_and_due_dates(db_engine: Any) -> None
             answers={"stap": {"kenteken": "12-ABC-3"}},
             submission_token="t" * 32,
             received_at=received,
-            norm_days=5,
-            legal_days=56,
         )
         db.commit()
         stored = db.exec(select(Zaak)).one()
