@@ -79,16 +79,20 @@ def _include_routers(app: FastAPI, settings: Settings) -> None:
     from portal.aanvragen.routes import router as aanvragen_router
     from portal.aanvragen.web import form_definitions
     from portal.backoffice.routes import router as backoffice_router
+    from portal.berichten.routes import router as berichten_router
     from portal.health.routes import router as health_router
     from portal.mijn.routes import router as mijn_router
     from portal.pages.routes import router as pages_router
     from portal.producten.routes import router as producten_router
+    from portal.zaken.routes import router as zaken_router
 
     app.include_router(health_router)
     app.include_router(pages_router)
     app.include_router(producten_router)
     app.include_router(auth_router)
     app.include_router(mijn_router)
+    app.include_router(zaken_router)
+    app.include_router(berichten_router)
     app.include_router(backoffice_router)
     app.include_router(aanvragen_router)
     form_definitions()  # a broken form definition stops start-up, naming file, step and field

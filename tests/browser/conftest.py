@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import pytest
@@ -174,7 +175,7 @@ def _is_at(page: Page, path: str) -> bool:
     return (here.path + (f"?{here.query}" if here.query else "")) == path
 
 
-def open_state(page: Page, state: PageState) -> Response | None:
+def open_state(page: Page, state: PageState, engine: Any = None) -> Response | None:
     """Log in if needed, open the page state's path, run its steps; check the final status and
     that no script failed and nothing was blocked by the Content Security Policy on the way."""
     documents: list[Response] = []
@@ -191,15 +192,19 @@ def open_state(page: Page, state: PageState) -> Response | None:
     def page_error(error: PlaywrightError) -> None:
         script_problems.append(f"script error: {error}")
 
+    path = state.path
+    if state.seed is not None:
+        assert engine is not None, "a page state with seed data needs the database engine"
+        path = state.path.format(**state.seed(engine))
     page.on("response", remember)
     page.on("console", console)
     page.on("pageerror", page_error)
     try:
         if state.who is not None:
             # Logging in returns to the state's path, which saves loading it once more.
-            log_in(page, state.who, next_path=state.path)
-        if state.who is None or not _is_at(page, state.path):
-            page.goto(state.path)
+            log_in(page, state.who, next_path=path)
+        if state.who is None or not _is_at(page, path):
+            page.goto(path)
         for step in state.steps:
             step(page)
         page.wait_for_load_state("load")
@@ -210,7 +215,7 @@ def open_state(page: Page, state: PageState) -> Response | None:
     last = documents[-1] if documents else None
     status = last.status if last else None
     assert status == state.status, (
-        f"{state.id}: {state.path} with steps {state.steps!r} as {state.who} ended on {page.url} "
+        f"{state.id}: {path} with steps {state.steps!r} as {state.who} ended on {page.url} "
         f"with HTTP {status}, expected {state.status}"
     )
     assert not script_problems, f"{state.id} ({page.url}):\n" + "\n".join(script_problems)
@@ -224,6 +229,6 @@ def logged_in() -> Callable[[Page, Who], None]:
 
 
 @pytest.fixture
-def opened() -> Callable[[Page, PageState], Response | None]:
-    """`opened(page, state)`: bring `page` into a registry page state."""
-    return open_state
+def opened(db_engine: Any) -> Callable[[Page, PageState], Response | None]:
+    """`opened(page, state)`: bring `page` into a registry page state (seeding its data)."""
+    return lambda page, state: open_state(page, state, db_engine)

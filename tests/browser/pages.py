@@ -19,6 +19,9 @@ an uncaught script error or anything the Content Security Policy blocked.
   Example, the error state of a form: `steps=(click_button("Versturen"),)`; for an htmx update
   that does not load a new page, `click_button("Versturen", navigates=False)`. A step is any
   `Callable[[Page], None]`, so a special case can be a small function in this file.
+- `seed`: optional `seed(engine) -> {placeholder: value}`: writes what the page shows (a case,
+  a message) into the database, which is empty at the start of every test, and fills the
+  `{placeholders}` of `path`, e.g. `PageState("zaak", "/mijn/zaken/{zaak}", seed=...)`.
 - `status`: the HTTP status of the last page load (default 200), so a missing page or a server
   error is caught instead of being checked for accessibility.
 """
@@ -27,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from playwright.sync_api import Page
 
@@ -151,6 +155,9 @@ class PageState:
     who: Who | None = None
     steps: tuple[Step, ...] = ()
     status: int = 200
+    # Writes the data the page needs into the (empty) database before it is opened, and
+    # returns values for `{placeholders}` in `path`, e.g. {"zaak": "HRN-2026-000001"}.
+    seed: Callable[[Any], dict[str, str]] | None = None
 
 
 PAGES: list[PageState] = [
@@ -221,8 +228,12 @@ _check_unique(PAGES)
 
 # Page states kept with their domain's tests (each list is one line here).
 from tests.aanvragen.browser_pages import page_states as _form_page_states  # noqa: E402
+from tests.backoffice.browser_pages import page_states as _backoffice_page_states  # noqa: E402
+from tests.zaken.browser_pages import page_states as _zaak_page_states  # noqa: E402
 
 PAGES.extend(_form_page_states())
+PAGES.extend(_zaak_page_states())
+PAGES.extend(_backoffice_page_states())
 PAGES.extend(
     [
         PageState("product-paspoort", "/producten/paspoort"),

@@ -1,0 +1,7 @@
+"""Pages of the berichten domain."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()
