@@ -17,6 +17,7 @@ from portal.database import make_engine
 from portal.files import file_store
 from portal.models import RateLimitWindow
 from portal.settings import Settings
+from portal.zaken import handling
 
 log = structlog.get_logger("mijnharen.worker")
 PENDING_LOGIN_MAX_AGE = timedelta(minutes=10)
@@ -41,6 +42,12 @@ def run_jobs_once(settings: Settings) -> dict[str, int]:
             db.commit()
         with Session(engine) as db:
             results["drafts_expired"] = aanvragen_service.purge_expired_drafts(db, now=utcnow())
+            db.commit()
+        # Reminders first, so a reminder written in this round is e-mailed in this round.
+        with Session(engine) as db:
+            results["request_reminders"] = handling.send_request_reminders(
+                db, settings=settings, now=utcnow()
+            )
             db.commit()
         results["mail_sent"] = deliver_pending(engine, settings, sender_for(settings), now=utcnow())
         with Session(engine) as db:

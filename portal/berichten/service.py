@@ -13,6 +13,11 @@ from sqlmodel import Session, col, select
 from portal.berichten.models import MessagePreference, OutboxMessage
 
 
+def N_(text: str) -> str:  # noqa: N802 (Babel's marker name)
+    """Marks a text for the catalogue without translating it here; templates translate it."""
+    return text
+
+
 @dataclass(frozen=True)
 class MessageKind:
     code: str
@@ -24,13 +29,13 @@ KINDS: dict[str, MessageKind] = {
     k.code: k
     for k in (
         MessageKind(
-            "submission_received", "Bevestiging dat wij uw aanvraag hebben ontvangen", False
+            "submission_received", N_("Bevestiging dat wij uw aanvraag hebben ontvangen"), False
         ),
-        MessageKind("status_changed", "Uw zaak heeft een nieuwe status", False),
-        MessageKind("message_received", "Nieuw bericht van de gemeente over uw zaak", False),
-        MessageKind("decision_made", "Wij hebben uw zaak afgehandeld", False),
-        MessageKind("information_requested", "Wij hebben informatie van u nodig", True),
-        MessageKind("request_reminder", "Herinnering: wij wachten nog op uw reactie", True),
+        MessageKind("status_changed", N_("Uw zaak heeft een nieuwe status"), False),
+        MessageKind("message_received", N_("Nieuw bericht van de gemeente over uw zaak"), False),
+        MessageKind("decision_made", N_("Wij hebben uw zaak afgehandeld"), False),
+        MessageKind("information_requested", N_("Wij hebben informatie van u nodig"), True),
+        MessageKind("request_reminder", N_("Herinnering: wij wachten nog op uw reactie"), True),
     )
 }
 PAGE_SIZE = 25

@@ -62,6 +62,26 @@ def _bump(db: Session, zaak: Zaak, version: int, now: datetime, **values: Any) -
     db.refresh(zaak)
 
 
+def _resumed_clock(zaak: Zaak, now: datetime) -> dict[str, Any]:
+    """The values that restart a paused norm clock: the due date moves on by the working days
+    it stood still."""
+    if zaak.paused_at is None:
+        return {}
+    values: dict[str, Any] = {"paused_at": None}
+    stood_still = working_days_between(zaak.paused_at.date(), now.date())
+    if zaak.due_by_norm is not None and stood_still:
+        values["due_by_norm"] = add_working_days(zaak.due_by_norm, stood_still)
+    return values
+
+
+def _cancel_open_requests(db: Session, zaak: Zaak, now: datetime) -> None:
+    assert zaak.id is not None
+    for verzoek in open_requests(db, zaak_id=zaak.id):
+        verzoek.cancelled_at = now
+        db.add(verzoek)
+    db.flush()
+
+
 def _record_status(
     db: Session, zaak: Zaak, status: str, actor: Actor, now: datetime, note: str, internal: str
 ) -> None:
@@ -122,7 +142,9 @@ def change_status(
     status_type = zaaktypen.status_type(db, zaak.zaaktype, status)
     if status_type is None or status in (zaaktypen.CLOSED, zaaktypen.WAITING):
         raise InvalidChange(status)
-    _bump(db, zaak, version, now, status=status)
+    # Going on without the resident's answer: their open requests lapse and the clock runs.
+    _bump(db, zaak, version, now, status=status, **_resumed_clock(zaak, now))
+    _cancel_open_requests(db, zaak, now)
     _record_status(db, zaak, status, actor, now, note_for_resident, internal_note)
     if status_type.notifies_resident:
         _notify(db, zaak, "status_changed", settings, now)
@@ -188,23 +210,43 @@ def answer_request(
 ) -> None:
     """The resident answers; when nothing else is open the case goes back to being handled and
     the norm clock runs again, moved on by the working days it stood still."""
+    if zaak.closed_at is not None:
+        raise ZaakClosed(zaak.reference)
     if verzoek.zaak_id != zaak.id or verzoek.answered_at is not None:
         raise InvalidChange("request already answered")
+    if verzoek.cancelled_at is not None:
+        raise InvalidChange("request cancelled")
+    # The case is changed (or refused as stale or closed) before the request is marked answered,
+    # so a refused answer leaves the request open.
+    others_open = [r for r in open_requests(db, zaak_id=verzoek.zaak_id) if r.id != verzoek.id]
+    values: dict[str, Any] = {}
+    if not others_open:
+        values = {"status": zaaktypen.IN_PROGRESS, **_resumed_clock(zaak, now)}
+    _bump(db, zaak, version, now, **values)
     verzoek.answered_at = now
     verzoek.answer = answer[:4000]
     db.add(verzoek)
     db.flush()
-    values: dict[str, Any] = {}
-    if not open_requests(db, zaak_id=verzoek.zaak_id):
-        values["status"] = zaaktypen.IN_PROGRESS
-        if zaak.paused_at is not None:
-            values["paused_at"] = None
-            stood_still = working_days_between(zaak.paused_at.date(), now.date())
-            if zaak.due_by_norm is not None and stood_still:
-                values["due_by_norm"] = add_working_days(zaak.due_by_norm, stood_still)
-    _bump(db, zaak, version, now, **values)
     if "status" in values:
         _record_status(db, zaak, zaaktypen.IN_PROGRESS, actor, now, "", "")
+
+
+def add_letter(
+    db: Session,
+    zaak: Zaak,
+    *,
+    version: int,
+    actor: Actor,
+    settings: Settings,
+    now: datetime,
+    notify: bool,
+) -> None:
+    """Staff add a letter to the case (the caller stores the file and its row after this):
+    refused like any change on a stale form or a closed case. A decision letter is announced
+    by closing the case; another letter by a message of its own when `notify`."""
+    _bump(db, zaak, version, now)
+    if notify and not actor.is_resident:
+        _notify(db, zaak, "message_received", settings, now)
 
 
 def post_message(
@@ -216,8 +258,13 @@ def post_message(
     settings: Settings,
     now: datetime,
 ) -> ZaakBericht:
-    """A message in the case's thread; a message from staff is also announced by e-mail."""
+    """A message in the case's thread; a message from staff is also announced by e-mail.
+
+    Messages need no version: two messages at once are both wanted, in the order they came.
+    """
     assert zaak.id is not None
+    if zaak.closed_at is not None:
+        raise ZaakClosed(zaak.reference)
     message = ZaakBericht(
         zaak_id=zaak.id,
         sender="inwoner" if actor.is_resident else "medewerker",
@@ -260,10 +307,7 @@ def close_zaak(
         paused_at=None,
     )
     _record_status(db, zaak, zaaktypen.CLOSED, actor, now, note_for_resident, internal_note)
-    for verzoek in open_requests(db, zaak_id=zaak.id or 0):
-        verzoek.cancelled_at = now
-        db.add(verzoek)
-    db.flush()
+    _cancel_open_requests(db, zaak, now)
     if not actor.is_resident:
         _notify(db, zaak, "decision_made", settings, now)
 
@@ -279,18 +323,19 @@ def withdraw(
     now: datetime,
 ) -> None:
     """The resident withdraws the application; staff see the reason."""
-    zaak_version = version
-    db.execute(update(Zaak).where(col(Zaak.id) == zaak.id).values(withdraw_reason=reason[:1000]))
     close_zaak(
         db,
         zaak,
-        version=zaak_version,
+        version=version,
         result="ingetrokken",
         actor=actor,
         settings=settings,
         now=now,
         internal_note=reason[:1000],
     )
+    # Only after the close succeeded: a stale or closed case keeps its reason.
+    db.execute(update(Zaak).where(col(Zaak.id) == zaak.id).values(withdraw_reason=reason[:1000]))
+    db.refresh(zaak)
 
 
 def send_request_reminders(
@@ -305,6 +350,7 @@ def send_request_reminders(
         .where(col(ZaakVerzoek.answered_at).is_(None), col(ZaakVerzoek.cancelled_at).is_(None))
         .where(col(ZaakVerzoek.reminder_sent_at).is_(None), col(ZaakVerzoek.deadline) <= soon)
     ).all()
+    sent = 0
     for verzoek in due:
         zaak = db.get(Zaak, verzoek.zaak_id)
         if zaak is None or zaak.closed_at is not None:
@@ -312,5 +358,6 @@ def send_request_reminders(
         verzoek.reminder_sent_at = now
         db.add(verzoek)
         _notify(db, zaak, "request_reminder", settings, now)
+        sent += 1
     db.flush()
-    return len(due)
+    return sent

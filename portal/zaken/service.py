@@ -258,7 +258,15 @@ def timeline(db: Session, zaak: Zaak, *, language: str) -> list[TimelineStep]:
             )
         )
     if zaak.closed_at is None:
-        current_order = types[zaak.status].order if zaak.status in types else 0
+        # From a detour (waiting for the resident) the case returns to the main path, so the
+        # next steps follow the last main step it reached.
+        main_path = [
+            e.status for e in history if e.status in types and not types[e.status].is_detour
+        ]
+        here = zaak.status if zaak.status in types else None
+        if here is not None and types[here].is_detour:
+            here = main_path[-1] if main_path else None
+        current_order = types[here].order if here is not None else 0
         for status_type in types.values():
             if status_type.order > current_order and not status_type.is_detour:
                 steps.append(
@@ -366,3 +374,35 @@ def open_requests(db: Session, *, zaak_id: int) -> list[ZaakVerzoek]:
         for r in list_requests(db, zaak_id=zaak_id)
         if r.answered_at is None and r.cancelled_at is None
     ]
+
+
+# --- Reading for the resident's pages ----------------------------------------------------
+
+
+def get_request(db: Session, *, zaak: Zaak, verzoek_id: int) -> ZaakVerzoek:
+    """A request of this case; another case's request is ZaakNotFound."""
+    verzoek = db.get(ZaakVerzoek, verzoek_id)
+    if verzoek is None or verzoek.zaak_id != zaak.id:
+        raise ZaakNotFound(str(verzoek_id))
+    return verzoek
+
+
+def status_names(db: Session, zaken: list[Zaak], *, language: str) -> dict[tuple[str, str], str]:
+    """The resident-facing name of each case's current status, by (zaaktype, code)."""
+    slugs = {zaak.zaaktype for zaak in zaken}
+    if not slugs:
+        return {}
+    types = db.exec(select(StatusType).where(col(StatusType.zaaktype).in_(slugs))).all()
+    return {(t.zaaktype, t.code): _name(t, t.code, language) for t in types}
+
+
+def zaken_needing_action(db: Session, zaak_ids: list[int]) -> set[int]:
+    """Which of these cases have a request the resident still has to answer."""
+    if not zaak_ids:
+        return set()
+    query = select(ZaakVerzoek.zaak_id).where(
+        col(ZaakVerzoek.zaak_id).in_(zaak_ids),
+        col(ZaakVerzoek.answered_at).is_(None),
+        col(ZaakVerzoek.cancelled_at).is_(None),
+    )
+    return set(db.exec(query).all())

@@ -108,16 +108,11 @@ def _norm_in_working_days(doorlooptijd: Any) -> int:
     return days if doorlooptijd.servicenorm_eenheid == "werkdagen" else max(1, -(-days * 5 // 7))
 
 
-def ensure_zaaktype(db: Session, slug: str, *, now: datetime) -> ZaakType:
-    """The case type of a product, created from the catalogue and the standard steps if new."""
-    existing = db.get(ZaakType, slug)
-    if existing is not None:
-        return existing
+def default_zaaktype(slug: str, *, now: datetime) -> ZaakType:
+    """The case type a product starts with (not saved): the catalogue's terms, all results."""
     product = producten_service.get_product(slug)
     doorlooptijd = product.doorlooptijd if product else None
-    _insert_ignore(
-        db,
-        ZaakType.__table__,  # type: ignore[attr-defined]
+    return ZaakType(
         slug=slug,
         name=product.naam if product else slug,
         name_en=product.naam_en if product else slug,
@@ -129,11 +124,12 @@ def ensure_zaaktype(db: Session, slug: str, *, now: datetime) -> ZaakType:
         else ["geen_besluit", "ingetrokken"],
         updated_at=now,
     )
-    for order, step in enumerate(_STANDARD_STEPS, start=1):
-        code, name, name_en, explanation, explanation_en, upload, notifies, detour = step
-        _insert_ignore(
-            db,
-            StatusType.__table__,  # type: ignore[attr-defined]
+
+
+def default_status_types(slug: str) -> list[StatusType]:
+    """The standard steps (not saved)."""
+    return [
+        StatusType(
             zaaktype=slug,
             code=code,
             order=order,
@@ -145,6 +141,41 @@ def ensure_zaaktype(db: Session, slug: str, *, now: datetime) -> ZaakType:
             notifies_resident=notifies,
             is_detour=detour,
         )
+        for order, (
+            code,
+            name,
+            name_en,
+            explanation,
+            explanation_en,
+            upload,
+            notifies,
+            detour,
+        ) in enumerate(_STANDARD_STEPS, start=1)
+    ]
+
+
+def zaaktype_or_default(db: Session, slug: str, *, now: datetime) -> ZaakType:
+    """The saved case type, or the one the product would start with (reading writes nothing)."""
+    return db.get(ZaakType, slug) or default_zaaktype(slug, now=now)
+
+
+def ensure_zaaktype(db: Session, slug: str, *, now: datetime) -> ZaakType:
+    """The case type of a product, saved from the defaults if new (before the first change)."""
+    existing = db.get(ZaakType, slug)
+    if existing is not None:
+        return existing
+    defaults = default_zaaktype(slug, now=now)
+    _insert_ignore(
+        db,
+        ZaakType.__table__,  # type: ignore[attr-defined]
+        **defaults.model_dump(),
+    )
+    for step in default_status_types(slug):
+        _insert_ignore(
+            db,
+            StatusType.__table__,  # type: ignore[attr-defined]
+            **step.model_dump(exclude={"id"}),
+        )
     db.flush()
     zaaktype = db.get(ZaakType, slug)
     assert zaaktype is not None
@@ -152,9 +183,9 @@ def ensure_zaaktype(db: Session, slug: str, *, now: datetime) -> ZaakType:
 
 
 def status_types(db: Session, slug: str) -> list[StatusType]:
-    """The steps of a case type, in order."""
+    """The steps of a case type, in order (the standard steps while it is not saved yet)."""
     query = select(StatusType).where(col(StatusType.zaaktype) == slug)
-    return list(db.exec(query.order_by(col(StatusType.order))).all())
+    return list(db.exec(query.order_by(col(StatusType.order))).all()) or default_status_types(slug)
 
 
 def status_type(db: Session, slug: str, code: str) -> StatusType | None:
@@ -186,6 +217,29 @@ def update_zaaktype(
     db.flush()
 
 
+def update_status_type(
+    db: Session,
+    status_type: StatusType,
+    *,
+    name: str,
+    name_en: str,
+    explanation: str,
+    explanation_en: str,
+    resident_can_upload: bool,
+    notifies_resident: bool,
+) -> None:
+    """The beheerder changes the texts of a step and whether it lets residents upload or
+    sends them a message; the codes and their order stay."""
+    status_type.name = name[:100]
+    status_type.name_en = name_en[:100]
+    status_type.explanation = explanation[:500]
+    status_type.explanation_en = explanation_en[:500]
+    status_type.resident_can_upload = resident_can_upload
+    status_type.notifies_resident = notifies_resident
+    db.add(status_type)
+    db.flush()
+
+
 def products_of(db: Session, staff_subject: str) -> set[str]:
     """The products a behandelaar handles."""
     query = select(StaffProduct.zaaktype).where(col(StaffProduct.staff_subject) == staff_subject)
@@ -207,6 +261,9 @@ def set_staff_products(
     for row in current:
         if row.zaaktype not in zaaktypen:
             db.delete(row)
+        elif row.staff_name != staff_name:
+            row.staff_name = staff_name
+            db.add(row)
     known = {row.zaaktype for row in current}
     for slug in sorted(zaaktypen - known):
         db.add(StaffProduct(staff_subject=staff_subject, zaaktype=slug, staff_name=staff_name))
