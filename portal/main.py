@@ -78,6 +78,9 @@ def _include_routers(app: FastAPI, settings: Settings) -> None:
     from auth.routes import router as auth_router
     from portal.aanvragen.routes import router as aanvragen_router
     from portal.aanvragen.web import form_definitions
+    from portal.backoffice.actions import router as backoffice_actions_router
+    from portal.backoffice.beheer import router as backoffice_beheer_router
+    from portal.backoffice.contact import router as backoffice_contact_router
     from portal.backoffice.routes import router as backoffice_router
     from portal.berichten.routes import router as berichten_router
     from portal.health.routes import router as health_router
@@ -94,6 +97,9 @@ def _include_routers(app: FastAPI, settings: Settings) -> None:
     app.include_router(zaken_router)
     app.include_router(berichten_router)
     app.include_router(backoffice_router)
+    app.include_router(backoffice_actions_router)
+    app.include_router(backoffice_contact_router)
+    app.include_router(backoffice_beheer_router)
     app.include_router(aanvragen_router)
     form_definitions()  # a broken form definition stops start-up, naming file, step and field
     if settings.development_provider_enabled and not settings.is_production:

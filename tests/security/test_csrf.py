@@ -100,3 +100,20 @@ def test_no_get_changes_the_database(
         if "GET" in route.methods and "{" not in route.path and not route.path.startswith("/auth/"):
             client.get(route.path)
     assert table_snapshot(db_engine) == before
+
+
+def test_no_staff_get_changes_the_database(
+    client: TestClient, app: FastAPI, login: Any, db_engine: Any
+) -> None:
+    """Staff pages only read; the one write a view makes is the access log row (a record of
+    the view itself, which the resident can see), and these pages name no person."""
+    login("staff:kcc,behandelaar,beheerder")
+    before = table_snapshot(db_engine)
+    for route in classified_routes(app):
+        if (
+            "GET" in route.methods
+            and "{" not in route.path
+            and route.path.startswith("/backoffice")
+        ):
+            assert client.get(route.path).status_code == 200, route.path
+    assert table_snapshot(db_engine) == before
