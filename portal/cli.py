@@ -75,13 +75,44 @@ def demo() -> None:
 
 
 @demo.command("load")
-def demo_load() -> None:
+@click.option(
+    "--cases",
+    type=click.IntRange(min=1),
+    default=None,
+    help="also generate this many synthetic cases, for benchmarks (up to this total)",
+)
+@click.option(
+    "--residents",
+    type=click.IntRange(min=1),
+    default=None,
+    help="spread the generated cases over this many owners  [default: cases / 10]",
+)
+def demo_load(cases: int | None, residents: int | None) -> None:
     """Load the demo data set (idempotent: running it twice changes nothing)."""
     from portal.demo import load_demo_data
 
     settings = get_settings()
     for line in load_demo_data(settings):
         click.echo(line)
+    if cases is not None:
+        from portal.database import make_engine
+        from portal.zaken.generator import generate_cases
+
+        engine = make_engine(settings.database_url)
+        try:
+            added = generate_cases(
+                engine,
+                cases=cases,
+                residents=residents,
+                progress=lambda line: click.echo(line, err=True),
+            )
+        except OverflowError as error:
+            raise click.ClickException(str(error)) from error
+        finally:
+            engine.dispose()
+        click.echo(f"zaken: {added} generated cases added")
+    elif residents is not None:
+        raise click.UsageError("--residents needs --cases")
 
 
 @main.command()

@@ -8,11 +8,12 @@ from sqlmodel import Session
 
 from portal.database import make_engine
 from portal.settings import Settings
+from portal.zaken.demo import load_zaken_demo
 
 DemoLoader = Callable[[Session, Settings], str]
 
 # Each domain adds its loader here; each loader is idempotent and says what it did.
-DEMO_LOADERS: list[DemoLoader] = []
+DEMO_LOADERS: list[DemoLoader] = [load_zaken_demo]
 
 
 def load_demo_data(settings: Settings) -> Iterator[str]:
