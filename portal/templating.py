@@ -14,6 +14,7 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from babel.messages.mofile import write_mo
+from babel.numbers import format_decimal
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations
 from fastapi import Request
@@ -110,6 +111,11 @@ def local_datetime(moment: datetime) -> str:
     return moment.astimezone(LOCAL_TIME).strftime("%d-%m-%Y %H:%M")
 
 
+def local_number(number: int) -> str:
+    """A number as readers of the page's language write it: 10.000 in Dutch, 10,000 in English."""
+    return format_decimal(number, locale="en_GB" if current_language() == "en" else "nl_NL")
+
+
 def _static_url(request: Request, path: str) -> str:
     return f"/static/{path}"
 
@@ -125,6 +131,7 @@ def _create_templates() -> Jinja2Templates:
     env.globals["url_for"] = url_for
     env.filters["datum"] = local_date
     env.filters["datum_tijd"] = local_datetime
+    env.filters["getal"] = local_number
     env.globals["current_language"] = current_language
     env.globals["static_url"] = _static_url
     env.globals["LANGUAGES"] = LANGUAGES

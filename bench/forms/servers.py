@@ -121,6 +121,15 @@ def running_server(
     port = free_port()
     log = workdir / f"server-{kind}-{port}.log"
     command = [sys.executable, str(ENTRY_POINT), "--serve", kind, "--port", str(port), *extra]
+    with started(command, port, log, ready_path=ready_path, kind=kind) as server:
+        yield server
+
+
+@contextmanager
+def started(
+    command: Sequence[str], port: int, log: Path, *, ready_path: str, kind: str
+) -> Iterator[Server]:
+    """Run `command` (a server on `port`) until it answers `ready_path`; stop it afterwards."""
     with log.open("wb") as output:
         process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
     server = Server(process, f"http://127.0.0.1:{port}", log)
@@ -130,10 +139,8 @@ def running_server(
             if process.poll() is not None:
                 raise RuntimeError(f"{kind} server stopped:\n{log_tail(log)}")
             try:
-                if (
-                    httpx.get(server.url + ready_path, timeout=2, trust_env=False).status_code
-                    == 200
-                ):
+                answer = httpx.get(server.url + ready_path, timeout=2, trust_env=False)
+                if answer.status_code == 200:
                     break
             except httpx.HTTPError:
                 pass

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import signal
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
 import uvicorn
-from forms.servers import Server, free_port, log_tail, portal_settings
+from forms.servers import Server, free_port, portal_settings, started
 
 ENTRY_POINT = Path(__file__).resolve().parent.parent / "bench_zaken.py"
 
@@ -54,28 +50,5 @@ def running_portal(database_url: str, workdir: Path, log_level: str) -> Iterator
         "--log-level",
         log_level,
     ]
-    with log.open("wb") as output:
-        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
-    server = Server(process, f"http://127.0.0.1:{port}", log)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"portal stopped:\n{log_tail(log)}")
-            try:
-                answer = httpx.get(f"{server.url}/health/live", timeout=2, trust_env=False)
-                if answer.status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"portal did not start:\n{log_tail(log)}")
-            time.sleep(0.1)
+    with started(command, port, log, ready_path="/health/live", kind="portal") as server:
         yield server
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
