@@ -14,8 +14,8 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from babel.messages.mofile import write_mo
-from babel.numbers import format_decimal
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 from babel.support import NullTranslations
 from fastapi import Request
 from fastapi.responses import HTMLResponse
