@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from auth.models import UserSession
 from portal.main import create_app
 from tests.conftest import csrf_token_for, make_settings
+from tests.zaken import resident_helpers as cases
 
 
 def heading(response: Any) -> str:
@@ -79,3 +80,21 @@ def test_unreachable_brp_gives_a_clear_page(
     assert response.status_code == 503
     assert "niet beschikbaar" in heading(response)
     assert "14 050" in response.text
+
+
+def test_overview_says_which_cases_wait_for_the_resident(
+    client: TestClient, login: Any, db_engine: Any
+) -> None:
+    waiting = cases.make_zaak(db_engine, omschrijving="Parkeervergunning")
+    cases.ask(db_engine, waiting)
+    cases.make_zaak(db_engine, omschrijving="Verhuizing doorgeven")
+    login("suzanne")
+    page = BeautifulSoup(client.get("/mijn").text, "html.parser")
+    action = page.select_one("section#actie-nodig, section[aria-labelledby=actie-nodig]")
+    assert action is not None
+    links = [a["href"] for a in action.select("a")]
+    assert links == [f"/mijn/zaken/{waiting}"]
+
+    login("lance")
+    page = BeautifulSoup(client.get("/mijn").text, "html.parser")
+    assert page.select_one("section[aria-labelledby=actie-nodig]") is None

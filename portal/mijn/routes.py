@@ -38,6 +38,7 @@ def overview(
         db, owner=aanvragen_service.owner_key(identity, None), now=now
     )
     open_cases = zaken_service.count_open_zaken(db, bsn=identity.bsn, kvk=identity.kvk)
+    waiting = zaken_service.zaken_waiting_for(db, identity=identity)
     return render(
         request,
         "mijn/overzicht.html",
@@ -46,5 +47,6 @@ def overview(
             "greeting": greeting,
             "draft_count": len(drafts),
             "open_case_count": open_cases,
+            "waiting_cases": waiting,
         },
     )

@@ -406,3 +406,15 @@ def zaken_needing_action(db: Session, zaak_ids: list[int]) -> set[int]:
         col(ZaakVerzoek.cancelled_at).is_(None),
     )
     return set(db.exec(query).all())
+
+
+def zaken_waiting_for(db: Session, *, identity: Identity, limit: int = 10) -> list[Zaak]:
+    """This person's open cases that wait for them (an unanswered request), newest first."""
+    query = (
+        select(Zaak)
+        .where(*_owned_by(identity), col(Zaak.status) == zaaktypen.WAITING)
+        .where(col(Zaak.closed_at).is_(None))
+        .order_by(col(Zaak.last_changed_at).desc())
+        .limit(limit)
+    )
+    return list(db.exec(query).all())

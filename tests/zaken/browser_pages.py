@@ -108,6 +108,7 @@ def page_states() -> list[PageState]:
             steps=(click_button("Ja, trek mijn aanvraag in"),),
             status=422,
         ),
+        PageState("mijn-actie-nodig", "/mijn", who=SUZANNE, seed=_waiting_case),
         PageState("berichten", "/mijn/berichten", who=SUZANNE, seed=_suzanne_cases),
         PageState("berichten-voorkeuren", "/mijn/berichten/voorkeuren", who=SUZANNE),
     ]
