@@ -44,7 +44,7 @@ pytest: $(STAMP) browser-deps
 
 translations: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -o portal/locale/messages.pot --no-location --sort-output .
-	$(BIN)/pybabel update -i portal/locale/messages.pot -d portal/locale --no-fuzzy-matching
+	$(BIN)/pybabel update -i portal/locale/messages.pot -d portal/locale --no-fuzzy-matching --ignore-obsolete
 
 frontend:
 	cd frontend && npm ci && npm run vendor

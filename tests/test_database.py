@@ -87,3 +87,30 @@ def test_commits_are_durable(db_engine: Any) -> None:
             assert connection.execute(text("PRAGMA synchronous")).scalar_one() == 2  # FULL
         else:
             assert connection.execute(text("SHOW synchronous_commit")).scalar_one() == "on"
+
+
+def test_name_words_migration_fills_in_the_cases_already_there(scratch_database_url: str) -> None:
+    from alembic import command
+
+    url = scratch_database_url
+    command.upgrade(alembic_config(url), "003_case_handling")
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO zaak (id, reference, zaaktype, omschrijving, channel, initiator_kind,"
+                " initiator_name, status, received_at, last_changed_at, answers, submission_token)"
+                " VALUES (7, 'HRN-2026-000007', 'vraag', 'Vraag', 'online', 'natuurlijk_persoon',"
+                " 'Jan van den Berg-Jansen', 'ontvangen', '2026-11-28 10:00:00+00:00',"
+                " '2026-11-28 10:00:00+00:00', '{}', 'token-7')"
+            )
+        )
+    engine.dispose()
+    upgrade_database(url)
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        words = connection.execute(
+            text("SELECT woord FROM zaak_naamwoord WHERE zaak_id = 7 ORDER BY woord")
+        ).scalars()
+        assert list(words) == ["berg", "den", "jan", "jansen", "van"]
+    engine.dispose()

@@ -21,7 +21,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from portal.zaken import service as zaken_service
 from portal.zaken import zaaktypen
-from portal.zaken.models import Zaak
+from portal.zaken.models import Zaak, ZaakNaamwoord
 
 PAGE_SIZE = 25
 ASSIGNED_CHOICES = ("iedereen", "mij", "niemand")
@@ -63,6 +63,11 @@ class QueueFilters:
         """The case number searched for, when the search is one (any case, open or closed)."""
         candidate = self.q.upper()
         return candidate if zaken_service.REFERENCE_PATTERN.match(candidate) else None
+
+    @property
+    def words(self) -> list[str]:
+        """The name words searched for (none when the search is a case number)."""
+        return [] if self.reference else zaken_service.name_words(self.q)
 
     def as_query(self) -> dict[str, str]:
         """The filters as URL parameters (for the paging links), leaving out the defaults."""
@@ -114,37 +119,56 @@ def end_of_week(today: date) -> date:
     return today + timedelta(days=6 - today.weekday())
 
 
-def name_prefix_conditions(prefix: str, dialect: str) -> list[Any]:
-    """`search_name` starts with `prefix`: a LIKE with % and _ escaped, plus the equivalent
-    range [prefix, prefix with its last character raised), which an index answers (a LIKE
-    uses an index on neither database as configured).
+def _escaped(text_: str) -> str:
+    return text_.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def word_prefix_conditions(word: str, dialect: str) -> list[Any]:
+    """A name word starts with `word`: a LIKE with % and _ escaped, plus the equivalent range
+    [word, word with its last character raised), which the word index answers (a LIKE uses an
+    index on neither database as configured).
 
     The range is exact under SQLite's binary order. Under a linguistic collation (PostgreSQL)
-    it is exact only when the prefix ends in a letter a-y or a digit 0-8: their successor is
+    it is exact only when the word ends in a letter a-y or a digit 0-8: their successor is
     again a letter or digit, which such a collation does not ignore or fold. Otherwise the
     LIKE alone decides.
     """
-    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    conditions: list[Any] = [col(Zaak.search_name).like(escaped + "%", escape="\\")]
-    last = prefix[-1]
+    column = col(ZaakNaamwoord.woord)
+    conditions: list[Any] = [column.like(_escaped(word) + "%", escape="\\")]
+    last = word[-1]
     if (dialect == "sqlite" and ord(last) < sys.maxunicode) or last in _SAFE_LAST_CHARACTERS:
-        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-        conditions += [col(Zaak.search_name) >= prefix, col(Zaak.search_name) < upper]
+        upper = word[:-1] + chr(ord(word[-1]) + 1)
+        conditions += [column >= word, column < upper]
     return conditions
 
 
-def name_candidates(db: Session, prefix: str) -> list[int] | None:
-    """The ids of the cases whose name starts with `prefix`, or None when there are so many
-    that walking the queue finds a page of them sooner.
+def name_word_conditions(words: list[str]) -> list[Any]:
+    """While walking the queue: the case's name has a word starting with each of `words`."""
+    spaced = " " + func.replace(col(Zaak.search_name), "-", " ")
+    return [spaced.like("% " + _escaped(word) + "%", escape="\\") for word in words]
+
+
+def name_candidates(db: Session, words: list[str]) -> list[int] | None:
+    """The ids of the cases whose name has a word starting with each of `words`, or None when
+    one word is so common that walking the queue finds a page of them sooner.
 
     Walking the queue in due order and testing each name is quick for a common name and slow
-    for a rare one (it reads every open case before it knows there are no more); the name
+    for a rare one (it reads every open case before it knows there are no more); the word
     index is quick for a rare name. This picks per search, on every database alike.
     """
-    conditions = name_prefix_conditions(prefix, db.get_bind().dialect.name)
-    query = select(col(Zaak.id)).where(*conditions).limit(NAME_CANDIDATES + 1)
-    ids = [int(found) for found in db.exec(query).all() if found is not None]
-    return ids if len(ids) <= NAME_CANDIDATES else None
+    dialect = db.get_bind().dialect.name
+    found: set[int] | None = None
+    for word in words:
+        query = (
+            select(col(ZaakNaamwoord.zaak_id))
+            .where(*word_prefix_conditions(word, dialect))
+            .limit(NAME_CANDIDATES + 1)
+        )
+        ids = {int(number) for number in db.exec(query).all()}
+        if len(ids) > NAME_CANDIDATES:
+            return None
+        found = ids if found is None else found & ids
+    return sorted(found or ())
 
 
 def filter_conditions(
@@ -168,9 +192,7 @@ def filter_conditions(
     elif filters.termijn == "deze_week":
         conditions.append(col(Zaak.due_by_norm) >= today)
         conditions.append(col(Zaak.due_by_norm) <= end_of_week(today))
-    prefix = filters.q.lower()
-    if prefix:
-        conditions.extend(name_prefix_conditions(prefix, dialect))
+    conditions.extend(name_word_conditions(filters.words))
     return conditions
 
 
@@ -274,8 +296,8 @@ def queue_page(
 ) -> QueuePage:
     """The page of the queue after `after`, before `before`, or the first page."""
     before = None if after is not None else before
-    searches_name = bool(filters.q) and filters.reference is None
-    ids = name_candidates(db, filters.q.lower()) if searches_name else None
+    searches_name = bool(filters.words) and filters.reference is None
+    ids = name_candidates(db, filters.words) if searches_name else None
     if ids is not None:
         rows = _page_of_candidates(
             db, ids, filters, staff_subject=staff_subject, today=today, after=after, before=before

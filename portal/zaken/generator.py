@@ -24,8 +24,8 @@ from sqlalchemy import Connection, Engine, func, insert, select, text, update
 
 from portal.producten import service as producten_service
 from portal.zaken import zaaktypen
-from portal.zaken.models import ReferenceCounter, Zaak, ZaakStatus, ZaakVerzoek
-from portal.zaken.service import REFERENCE_PREFIX, add_working_days
+from portal.zaken.models import ReferenceCounter, Zaak, ZaakNaamwoord, ZaakStatus, ZaakVerzoek
+from portal.zaken.service import REFERENCE_PREFIX, add_working_days, name_words
 
 CHUNK = 10_000
 CHUNKS_PER_TRANSACTION = 10
@@ -150,6 +150,7 @@ class _Rows:
     zaken: list[dict[str, Any]]
     statuses: list[dict[str, Any]]
     requests: list[dict[str, Any]]
+    words: list[dict[str, Any]]
 
 
 class _CaseMaker:
@@ -164,7 +165,7 @@ class _CaseMaker:
 
     def chunk(self, start: int, stop: int, first_id: int) -> _Rows:
         rng = random.Random(f"mijn-haren-{start}")  # noqa: S311 (test data, not secrets)
-        rows = _Rows([], [], [])
+        rows = _Rows([], [], [], [])
         for number in range(start, stop):
             self._case(rng, number, first_id + number - start, rows)
         return rows
@@ -191,6 +192,7 @@ class _CaseMaker:
         last_changed = closed_at or (taken if status != zaaktypen.RECEIVED else received)
         last_changed = min(last_changed, self.now)
         assigned = self._assignee(rng, status)
+        rows.words.extend({"woord": word, "zaak_id": zaak_id} for word in name_words(owner.name))
         rows.zaken.append(
             {
                 "id": zaak_id,
@@ -340,6 +342,7 @@ def generate_cases(
                 rows = maker.chunk(chunk_start, chunk_stop, first_id + chunk_start - start)
                 connection.execute(insert(zaak), rows.zaken)
                 connection.execute(insert(_table(ZaakStatus)), rows.statuses)
+                connection.execute(insert(_table(ZaakNaamwoord)), rows.words)
                 if rows.requests:
                     connection.execute(insert(_table(ZaakVerzoek)), rows.requests)
                 added += len(rows.zaken)

@@ -94,8 +94,8 @@ class Zaak(SQLModel, table=True):
     initiator_kvk: str | None = Field(default=None, max_length=8)
     initiator_vestiging: str | None = Field(default=None, max_length=12)
     initiator_name: str = Field(default="", max_length=200)
-    # Lower-case name for the back office's prefix search.
-    search_name: str = Field(default="", max_length=200, index=True)
+    # Lower-case name; the back office searches its words (ZaakNaamwoord).
+    search_name: str = Field(default="", max_length=200)
     representative_name: str = Field(default="", max_length=200)  # ZGW rol: gemachtigde
     representative_id: str = Field(default="", max_length=20)
     contact_email: str | None = Field(default=None, max_length=254)
@@ -113,6 +113,16 @@ class Zaak(SQLModel, table=True):
     version: int = Field(default=1)  # every change bumps it; a stale form is refused
     answers: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     submission_token: str = Field(max_length=64)
+
+
+class ZaakNaamwoord(SQLModel, table=True):
+    """One word of a case's initiator name, so staff find "Suzanne Moulin" by "moulin" too
+    (a prefix index on the whole name only finds what the name starts with)."""
+
+    __tablename__ = "zaak_naamwoord"
+
+    woord: str = Field(primary_key=True, max_length=100)
+    zaak_id: int = Field(primary_key=True, foreign_key="zaak.id")
 
 
 class ZaakStatus(SQLModel, table=True):

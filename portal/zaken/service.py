@@ -21,6 +21,7 @@ from portal.zaken.models import (
     Zaak,
     ZaakBericht,
     ZaakDocument,
+    ZaakNaamwoord,
     ZaakStatus,
     ZaakVerzoek,
 )
@@ -96,6 +97,11 @@ def working_days_between(start: date, end: date) -> int:
     return count
 
 
+def name_words(name: str) -> list[str]:
+    """The words staff can find a name by: lower case, split at spaces and hyphens."""
+    return sorted({word[:100] for word in name.lower().replace("-", " ").split()[:20]})
+
+
 def create_zaak(
     db: Session,
     *,
@@ -147,6 +153,9 @@ def create_zaak(
     db.flush()
     assert zaak.id is not None
     db.add(ZaakStatus(zaak_id=zaak.id, status=FIRST_STATUS, set_at=received_at))
+    db.add_all(
+        ZaakNaamwoord(woord=word, zaak_id=zaak.id) for word in name_words(zaak.initiator_name)
+    )
     db.flush()
     return zaak
 

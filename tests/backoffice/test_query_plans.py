@@ -12,7 +12,7 @@ from sqlalchemy import text
 from sqlmodel import col, select
 
 from portal.backoffice import queue
-from portal.zaken.models import Zaak
+from portal.zaken.models import ZaakNaamwoord
 
 TODAY = date(2026, 3, 3)
 CURSOR = queue.Cursor(date(2026, 3, 1), 42)
@@ -73,18 +73,21 @@ def test_every_queue_query_uses_an_index(db_engine: Any) -> None:
                 assert "Index" in found, (filters, paging, found)
 
 
-def test_name_candidates_use_the_name_index(db_engine: Any) -> None:
+def test_name_candidates_use_the_word_index(db_engine: Any) -> None:
     with db_engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if not sqlite:
             connection.execute(text("SET enable_seqscan = off"))
-        conditions = queue.name_prefix_conditions("jans", connection.dialect.name)
-        query = select(col(Zaak.id)).where(*conditions).limit(queue.NAME_CANDIDATES + 1)
+        conditions = queue.word_prefix_conditions("jans", connection.dialect.name)
+        query = (
+            select(col(ZaakNaamwoord.zaak_id)).where(*conditions).limit(queue.NAME_CANDIDATES + 1)
+        )
         sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
         prefix = "EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN "
         found = " ".join(str(row[-1]) for row in connection.execute(text(prefix + sql)))
         if sqlite:
-            assert "ix_zaak_search_name (search_name>? AND search_name<?)" in found, found
+            assert "(woord>? AND woord<?)" in found, found
+            assert "SCAN zaak_naamwoord" not in found, found
         else:
             assert "Index" in found, found
-            assert "ix_zaak_search_name" in found, found
+            assert "zaak_naamwoord_pkey" in found, found

@@ -106,7 +106,7 @@ def test_closed_cases_are_not_in_the_queue(
     assert references(client.get(QUEUE, params={"q": closed.lower()}).text) == [closed]
 
 
-def test_search_by_reference_and_by_name_prefix(
+def test_search_by_reference_and_by_the_start_of_name_words(
     client: TestClient, login: Callable[[str], Identity], db_engine: Any
 ) -> None:
     login("staff:kcc")
@@ -116,7 +116,10 @@ def test_search_by_reference_and_by_name_prefix(
     assert references(client.get(QUEUE, params={"q": moulin}).text) == [moulin]
     assert references(client.get(QUEUE, params={"q": "SUZ"}).text) == [moulin]
     assert references(client.get(QUEUE, params={"q": "lance s"}).text) == [smit]
-    assert references(client.get(QUEUE, params={"q": "moulin"}).text) == []
+    assert references(client.get(QUEUE, params={"q": "moulin"}).text) == [moulin]
+    assert references(client.get(QUEUE, params={"q": "Moulin Suz"}).text) == [moulin]
+    assert references(client.get(QUEUE, params={"q": "oulin"}).text) == []
+    assert references(client.get(QUEUE, params={"q": "suzanne smit"}).text) == []
     # % and _ are taken literally, not as wildcards.
     assert references(client.get(QUEUE, params={"q": "50%_"}).text) == [odd]
     assert references(client.get(QUEUE, params={"q": "5_"}).text) == []

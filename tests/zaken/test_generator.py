@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from formulieren.fields.nummers import is_valid_bsn
 from portal.zaken import generator, zaaktypen
 from portal.zaken import service as zaken_service
-from portal.zaken.models import ReferenceCounter, Zaak, ZaakStatus, ZaakVerzoek
+from portal.zaken.models import ReferenceCounter, Zaak, ZaakNaamwoord, ZaakStatus, ZaakVerzoek
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
@@ -35,6 +35,7 @@ def test_generated_cases(db_engine: Any) -> None:
         cases = db.exec(select(Zaak)).all()
         statuses = db.exec(select(ZaakStatus)).all()
         requests = db.exec(select(ZaakVerzoek)).all()
+        words = db.exec(select(ZaakNaamwoord)).all()
     assert len(cases) == 500
     references = [zaak.reference for zaak in cases]
     assert len(set(references)) == 500
@@ -63,6 +64,10 @@ def test_generated_cases(db_engine: Any) -> None:
     assert any(zaak.assigned_to == "behandelaar" for zaak in open_cases)
     assert all(zaak.search_name == zaak.initiator_name.lower() != "" for zaak in cases)
     assert all(zaak.last_changed_at >= zaak.received_at for zaak in cases)
+    words_of: dict[int, list[str]] = {}
+    for word in sorted(words, key=lambda w: w.woord):
+        words_of.setdefault(word.zaak_id, []).append(word.woord)
+    assert all(words_of[zaak.id] == zaken_service.name_words(zaak.initiator_name) for zaak in cases)
     with_history = {status.zaak_id for status in statuses}
     assert with_history == {zaak.id for zaak in cases}
     waiting = {zaak.id for zaak in open_cases if zaak.status == zaaktypen.WAITING}
