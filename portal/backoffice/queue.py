@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, func, intersect, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -150,25 +150,22 @@ def name_word_conditions(words: list[str]) -> list[Any]:
 
 def name_candidates(db: Session, words: list[str]) -> list[int] | None:
     """The ids of the cases whose name has a word starting with each of `words`, or None when
-    one word is so common that walking the queue finds a page of them sooner.
+    there are so many that walking the queue finds a page of them sooner.
 
     Walking the queue in due order and testing each name is quick for a common name and slow
     for a rare one (it reads every open case before it knows there are no more); the word
-    index is quick for a rare name. This picks per search, on every database alike.
+    index is quick for a rare name, also when each of its words is common ("jan jansen": the
+    database intersects the words' index ranges). This picks per search, on every database.
     """
     dialect = db.get_bind().dialect.name
-    found: set[int] | None = None
-    for word in words:
-        query = (
-            select(col(ZaakNaamwoord.zaak_id))
-            .where(*word_prefix_conditions(word, dialect))
-            .limit(NAME_CANDIDATES + 1)
-        )
-        ids = {int(number) for number in db.exec(query).all()}
-        if len(ids) > NAME_CANDIDATES:
-            return None
-        found = ids if found is None else found & ids
-    return sorted(found or ())
+    per_word = [
+        sa_select(col(ZaakNaamwoord.zaak_id)).where(*word_prefix_conditions(word, dialect))
+        for word in words
+    ]
+    both = intersect(*per_word) if len(per_word) > 1 else per_word[0]
+    limited = sa_select(both.subquery().c.zaak_id).limit(NAME_CANDIDATES + 1)
+    ids = [int(number) for number in db.execute(limited).scalars()]
+    return sorted(ids) if len(ids) <= NAME_CANDIDATES else None
 
 
 def filter_conditions(

@@ -251,3 +251,24 @@ def test_name_search_pages_alike_by_name_index_and_by_queue_walk(
     back_link = paging_link(second.text, "prev")
     assert back_link is not None
     assert references(client.get(back_link).text) == references(first.text)
+
+
+def test_a_rare_name_of_common_words_is_found_through_the_word_index(
+    client: TestClient,
+    login: Callable[[str], Identity],
+    db_engine: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(queue, "NAME_CANDIDATES", 3)
+    for number in range(5):
+        new_zaak(db_engine, name=f"Jan Pieters{number}")
+        new_zaak(db_engine, name=f"Kees{number} Bakker")
+    wanted = new_zaak(db_engine, name="Jan Bakker")
+    with Session(db_engine) as db:
+        assert queue.name_candidates(db, ["jan"]) is None  # too common alone
+        candidates = queue.name_candidates(db, ["jan", "bak"])
+        assert candidates is not None
+        found = db.exec(select(Zaak.reference).where(Zaak.id.in_(candidates))).all()  # type: ignore[union-attr]
+    assert list(found) == [wanted]
+    login("staff:kcc")
+    assert references(client.get(QUEUE, params={"q": "Jan Bak"}).text) == [wanted]
