@@ -17,7 +17,7 @@ from forms.load import Client, Measurement, measure, new_http_client
 from forms.scenarios import session_cookie
 from forms.servers import log_tail, portal_settings
 
-from .data import Size, ensure_database, resident_with_cases
+from .data import Size, ensure_database, resident_name, resident_with_cases
 from .scenarios import Scenario, deep_queue_path, get_page, scenarios, sessions
 from .servers import running_portal, serve
 
@@ -62,7 +62,7 @@ def bench_database(
         tokens = sessions(url, settings, bsn, max(concurrency))
         deep, page_number = deep_queue_path(server.url, {cookie_name: tokens["staff"][0]})
         print(f"  deep page: page {page_number} of the queue")
-        for scenario in scenarios(deep):
+        for scenario in scenarios(deep, resident_name()):
             for count in concurrency:
                 results.append(run_one(size, scenario, server, cookie_name, tokens, count, options))
                 print_row(results[-1])
@@ -89,7 +89,7 @@ def run_one(
             size.label,
             scenario.name,
             clients,
-            get_page(scenario.path, "HRN-"),
+            get_page(scenario.path, scenario.must_contain),
             seconds=options.duration,
             warmup=options.warmup,
             server_pid=server.process.pid,

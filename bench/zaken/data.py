@@ -67,3 +67,10 @@ def resident_with_cases(database_url: str) -> tuple[str, int]:
     finally:
         engine.dispose()
     return bsn, int(count)
+
+
+def resident_name() -> str:
+    """The full name of the resident whose case list is measured."""
+    from portal.zaken.generator import owner_of
+
+    return owner_of(0).name

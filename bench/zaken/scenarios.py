@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from forms.load import Client, expect, new_http_client
 
@@ -22,6 +23,7 @@ class Scenario:
     name: str
     who: str  # resident | staff
     path: str
+    must_contain: str = "HRN-"  # proof the page has cases in it
 
 
 def sessions(database_url: str, settings: Any, bsn: str, count: int) -> dict[str, list[str]]:
@@ -82,8 +84,9 @@ def deep_queue_path(base_url: str, cookie: dict[str, str]) -> tuple[str, int]:
     return path, number
 
 
-def scenarios(deep_path: str) -> list[Scenario]:
-    """The pages measured; the deep page's name is the same on both databases, to pair them."""
+def scenarios(deep_path: str, name: str) -> list[Scenario]:
+    """The pages measured; the deep page's name is the same on both databases, to pair them.
+    `name` is a generated resident's full name: a rare pair of common words."""
     return [
         Scenario("resident: /mijn/zaken", "resident", "/mijn/zaken"),
         Scenario("staff: queue, first page", "staff", "/backoffice/zaken"),
@@ -93,6 +96,12 @@ def scenarios(deep_path: str) -> list[Scenario]:
             f"/backoffice/zaken?product={FILTER_PRODUCT}&termijn=te_laat",
         ),
         Scenario("staff: queue, deep page (keyset)", "staff", deep_path),
+        Scenario(
+            "staff: queue, name search",
+            "staff",
+            "/backoffice/zaken?" + urlencode({"q": name}),
+            must_contain='id="zaken-resultaten"',
+        ),
     ]
 
 
