@@ -32,6 +32,8 @@ MAX_SEARCH_LENGTH = 100
 # (open or closed) are sorted directly, more are found by walking the queue in due order.
 NAME_CANDIDATES = 2000
 COUNT_CAP = 10_000
+# Ranking a search's words by how common they are needs no exact count beyond this.
+WORD_COUNT_CAP = 100_000
 _SAFE_LAST_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxy012345678")
 _CURSOR = re.compile(r"^(\d{4}-\d{2}-\d{2})_(\d{1,18})$")
 
@@ -148,24 +150,48 @@ def name_word_conditions(words: list[str]) -> list[Any]:
     return [spaced.like("% " + _escaped(word) + "%", escape="\\") for word in words]
 
 
+def _word_count(db: Session, word: str, dialect: str, cap: int) -> int:
+    """How many name words start with `word`, counted up to `cap` (an index range, cheap)."""
+    matches = (
+        sa_select(col(ZaakNaamwoord.zaak_id))
+        .where(*word_prefix_conditions(word, dialect))
+        .limit(cap)
+        .subquery()
+    )
+    return int(db.execute(sa_select(func.count()).select_from(matches)).scalar_one())
+
+
 def name_candidates(db: Session, words: list[str]) -> list[int] | None:
-    """The ids of the cases whose name has a word starting with each of `words`, or None when
-    there are so many that walking the queue finds a page of them sooner.
+    """The ids of the cases whose name has a word starting with each of the two rarest of
+    `words` (the page checks the others), or None when there are so many that walking the
+    queue finds a page of them sooner.
 
     Walking the queue in due order and testing each name is quick for a common name and slow
     for a rare one (it reads every open case before it knows there are no more); the word
-    index is quick for a rare name, also when each of its words is common ("jan jansen": the
-    database intersects the words' index ranges). This picks per search, on every database.
+    index is quick for a rare name, also when its words are common ("anna de vries": the
+    database intersects the two rarest words' index ranges; "de" is left to the page).
     """
     dialect = db.get_bind().dialect.name
+    rarest = words
+    if len(words) > 2:
+        # Beyond the cap, a longer word is taken as the rarer one ("vries" before "de").
+        rarest = sorted(
+            words, key=lambda word: (_word_count(db, word, dialect, WORD_COUNT_CAP), -len(word))
+        )[:2]
     per_word = [
         sa_select(col(ZaakNaamwoord.zaak_id)).where(*word_prefix_conditions(word, dialect))
-        for word in words
+        for word in rarest
     ]
     both = intersect(*per_word) if len(per_word) > 1 else per_word[0]
     limited = sa_select(both.subquery().c.zaak_id).limit(NAME_CANDIDATES + 1)
     ids = [int(number) for number in db.execute(limited).scalars()]
     return sorted(ids) if len(ids) <= NAME_CANDIDATES else None
+
+
+def has_name_words(search_name: str, words: list[str]) -> bool:
+    """Each of `words` starts a word of the name (as the word index and the walk decide)."""
+    name = zaken_service.name_words(search_name)
+    return all(any(part.startswith(word) for part in name) for word in words)
 
 
 def filter_conditions(
@@ -229,8 +255,8 @@ def queue_query(
 
 def _keeps(row: Any, filters: QueueFilters, *, staff_subject: str, today: date) -> bool:
     """The queue's filters (filter_conditions) applied to one candidate row."""
-    _id, due, closed_at, product, status, assignee = row
-    if closed_at is not None:
+    _id, due, closed_at, product, status, assignee, search_name = row
+    if closed_at is not None or not has_name_words(search_name, filters.words):
         return False
     if (filters.product and product != filters.product) or (
         filters.status and status != filters.status
@@ -266,7 +292,9 @@ def _page_of_candidates(
         for column in (Zaak.id, Zaak.due_by_norm, Zaak.closed_at, Zaak.zaaktype, Zaak.status)
     ]
     light = db.execute(
-        sa_select(*columns, col(Zaak.assigned_to)).where(col(Zaak.id).in_(ids))
+        sa_select(*columns, col(Zaak.assigned_to), col(Zaak.search_name)).where(
+            col(Zaak.id).in_(ids)
+        )
     ).all()
     keys = sorted(
         (row[1] or date.min, int(row[0]))

@@ -272,3 +272,17 @@ def test_a_rare_name_of_common_words_is_found_through_the_word_index(
     assert list(found) == [wanted]
     login("staff:kcc")
     assert references(client.get(QUEUE, params={"q": "Jan Bak"}).text) == [wanted]
+
+
+def test_every_searched_word_must_start_a_name_word(
+    client: TestClient, login: Callable[[str], Identity], db_engine: Any
+) -> None:
+    without = new_zaak(db_engine, name="Jan Bakker")
+    with_de = new_zaak(db_engine, name="Jan de Bakker")
+    login("staff:kcc")
+    assert references(client.get(QUEUE, params={"q": "jan de bak"}).text) == [with_de]
+    assert sorted(references(client.get(QUEUE, params={"q": "bak jan"}).text)) == sorted(
+        [without, with_de]
+    )
+    assert queue.has_name_words("jan de bakker", ["ba", "d", "j"])
+    assert not queue.has_name_words("jan bakker", ["ba", "d", "j"])
