@@ -33,7 +33,7 @@ MAX_SEARCH_LENGTH = 100
 NAME_CANDIDATES = 2000
 COUNT_CAP = 10_000
 # Ranking a search's words by how common they are needs no exact count beyond this.
-WORD_COUNT_CAP = 100_000
+WORD_COUNT_CAP = 20_000
 _SAFE_LAST_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxy012345678")
 _CURSOR = re.compile(r"^(\d{4}-\d{2}-\d{2})_(\d{1,18})$")
 

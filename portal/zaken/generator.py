@@ -192,7 +192,10 @@ class _CaseMaker:
         last_changed = closed_at or (taken if status != zaaktypen.RECEIVED else received)
         last_changed = min(last_changed, self.now)
         assigned = self._assignee(rng, status)
-        rows.words.extend({"woord": word, "zaak_id": zaak_id} for word in name_words(owner.name))
+        if not closed:
+            rows.words.extend(
+                {"woord": word, "zaak_id": zaak_id} for word in name_words(owner.name)
+            )
         rows.zaken.append(
             {
                 "id": zaak_id,

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import CursorResult, update
+from sqlalchemy import CursorResult, delete, update
 from sqlmodel import Session, col
 
 from portal.berichten import service as berichten
 from portal.settings import Settings
 from portal.zaken import zaaktypen
-from portal.zaken.models import Zaak, ZaakBericht, ZaakStatus, ZaakVerzoek
+from portal.zaken.models import Zaak, ZaakBericht, ZaakNaamwoord, ZaakStatus, ZaakVerzoek
 from portal.zaken.service import add_working_days, open_requests, working_days_between
 
 
@@ -307,6 +307,8 @@ def close_zaak(
         paused_at=None,
     )
     _record_status(db, zaak, zaaktypen.CLOSED, actor, now, note_for_resident, internal_note)
+    # The queue lists open cases only, so only their names need to be found by word.
+    db.execute(delete(ZaakNaamwoord).where(col(ZaakNaamwoord.zaak_id) == zaak.id))
     _cancel_open_requests(db, zaak, now)
     if not actor.is_resident:
         _notify(db, zaak, "decision_made", settings, now)

@@ -116,8 +116,9 @@ class Zaak(SQLModel, table=True):
 
 
 class ZaakNaamwoord(SQLModel, table=True):
-    """One word of a case's initiator name, so staff find "Suzanne Moulin" by "moulin" too
-    (a prefix index on the whole name only finds what the name starts with)."""
+    """One word of an open case's initiator name, so staff find "Suzanne Moulin" by "moulin"
+    too (a prefix index on the whole name only finds what the name starts with). Closing a case
+    removes its words: the work queue shows open cases only."""
 
     __tablename__ = "zaak_naamwoord"
 

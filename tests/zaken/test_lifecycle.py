@@ -20,7 +20,7 @@ from sqlmodel import Session, col, func, select
 
 from portal.berichten.models import OutboxMessage
 from portal.zaken import handling, service, zaaktypen
-from portal.zaken.models import Zaak, ZaakStatus
+from portal.zaken.models import Zaak, ZaakNaamwoord, ZaakStatus
 from tests.conftest import make_settings
 
 STAFF = handling.Actor(subject="behandelaar", name="Bram Behandelaar", role="behandelaar")
@@ -179,6 +179,8 @@ class CaseLifecycle(RuleBasedStateMachine):
         zaak = self.zaak
         closed = zaak.closed_at is not None
         assert closed == (zaak.status == zaaktypen.CLOSED) == (zaak.result is not None)
+        words = select(func.count()).where(col(ZaakNaamwoord.zaak_id) == self.zaak_id)
+        assert int(self.db.exec(words).one()) == (0 if closed else 1)  # the name "S"
         if closed:
             assert zaak.paused_at is None
             assert service.open_requests(self.db, zaak_id=self.zaak_id) == []

@@ -1,5 +1,5 @@
-"""The words of each case's initiator name, for the back office's name search; the prefix index
-on the whole name goes.
+"""The words of each open case's initiator name, for the back office's name search; the prefix
+index on the whole name goes.
 
 Revision ID: 004_name_words
 Revises: 003_case_handling
@@ -31,12 +31,17 @@ def upgrade() -> None:
         sa.Column("zaak_id", sa.Integer(), sa.ForeignKey("zaak.id"), primary_key=True),
     )
     connection = op.get_bind()
-    zaak = sa.table("zaak", sa.column("id", sa.Integer()), sa.column("initiator_name", sa.String()))
+    zaak = sa.table(
+        "zaak",
+        sa.column("id", sa.Integer()),
+        sa.column("initiator_name", sa.String()),
+        sa.column("closed_at", sa.DateTime(timezone=True)),
+    )
     last_id = 0
     while True:
         rows = connection.execute(
             sa.select(zaak.c.id, zaak.c.initiator_name)
-            .where(zaak.c.id > last_id)
+            .where(zaak.c.id > last_id, zaak.c.closed_at.is_(None))
             .order_by(zaak.c.id)
             .limit(BATCH)
         ).all()
