@@ -18,6 +18,10 @@ from datetime import timedelta
 from pathlib import Path
 from typing import IO
 
+from starlette.datastructures import UploadFile
+
+from formulieren.ports import HEAD_SIZE, UploadedFile
+
 CHUNK = 64 * 1024
 _STORED_NAME = re.compile(r"^[0-9a-f]{32}$")
 
@@ -97,3 +101,21 @@ class FileStore:
 
 def file_store(data_dir: Path) -> FileStore:
     return FileStore(data_dir / "bestanden")
+
+
+def describe_upload(part: UploadFile) -> UploadedFile | None:
+    """A posted file as the form engine checks it (its first bytes, declared type and size);
+    `ref` is the name it will be stored under. None when the browser sent no file."""
+    if not part.filename:
+        return None
+    part.file.seek(0)
+    head = part.file.read(HEAD_SIZE)
+    part.file.seek(0)
+    return UploadedFile(
+        filename=part.filename,
+        content_type=part.content_type or "application/octet-stream",
+        size=int(part.size or 0),
+        head=head,
+        ref=new_file_name(),
+        fileobj=part.file,
+    )

@@ -17,10 +17,9 @@ from starlette.datastructures import FormData, UploadFile
 from auth.identity import Identity
 from auth.sessions import LoadedSession
 from formulieren import FormDefinition, UploadedFile, load_definitions
-from formulieren.ports import HEAD_SIZE
 from portal.aanvragen import service
 from portal.aanvragen.wiring import KnownValues, brp_values, kvk_values
-from portal.files import FileStore, file_store, new_file_name
+from portal.files import FileStore, describe_upload, file_store
 from portal.gegevens import service as gegevens_service
 from portal.integrations.brp import BRP
 from portal.integrations.kvk import KVK
@@ -137,20 +136,9 @@ def posted_files(form_data: FormData) -> dict[str, list[UploadedFile]]:
     """Every non-empty uploaded file, described for the engine; `ref` is its future stored name."""
     files: dict[str, list[UploadedFile]] = {}
     for key, value in form_data.multi_items():
-        if isinstance(value, UploadFile) and value.filename:
-            value.file.seek(0)
-            head = value.file.read(HEAD_SIZE)
-            value.file.seek(0)
-            files.setdefault(key, []).append(
-                UploadedFile(
-                    filename=value.filename,
-                    content_type=value.content_type or "application/octet-stream",
-                    size=int(value.size or 0),
-                    head=head,
-                    ref=new_file_name(),
-                    fileobj=value.file,
-                )
-            )
+        described = describe_upload(value) if isinstance(value, UploadFile) else None
+        if described is not None:
+            files.setdefault(key, []).append(described)
     return files
 
 

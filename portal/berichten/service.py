@@ -103,7 +103,10 @@ def email_wanted(db: Session, *, owner: str, kind: str) -> bool:
 
 def preferences(db: Session, *, owner: str) -> dict[str, bool]:
     """Every kind with whether this person wants it by e-mail."""
-    return {code: email_wanted(db, owner=owner, kind=code) for code in KINDS}
+    stored = db.exec(select(MessagePreference).where(col(MessagePreference.owner) == owner)).all()
+    off = {p.kind for p in stored if not p.email_wanted and p.kind in KINDS}
+    off -= {code for code, kind in KINDS.items() if kind.mandatory}
+    return {code: code not in off for code in KINDS}
 
 
 def set_preferences(db: Session, *, owner: str, wanted: set[str]) -> None:

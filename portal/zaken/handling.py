@@ -294,24 +294,9 @@ def close_zaak(
 ) -> None:
     """Close the case with a result of its case type; open requests lapse."""
     case_type = zaaktypen.ensure_zaaktype(db, zaak.zaaktype, now=now)
-    if result not in case_type.results and result != "ingetrokken":
+    if result not in case_type.results:
         raise InvalidChange(result)
-    _bump(
-        db,
-        zaak,
-        version,
-        now,
-        status=zaaktypen.CLOSED,
-        result=result,
-        closed_at=now,
-        paused_at=None,
-    )
-    _record_status(db, zaak, zaaktypen.CLOSED, actor, now, note_for_resident, internal_note)
-    # The queue lists open cases only, so only their names need to be found by word.
-    db.execute(delete(ZaakNaamwoord).where(col(ZaakNaamwoord.zaak_id) == zaak.id))
-    _cancel_open_requests(db, zaak, now)
-    if not actor.is_resident:
-        _notify(db, zaak, "decision_made", settings, now)
+    _close(db, zaak, version, result, actor, settings, now, note_for_resident, internal_note)
 
 
 def withdraw(
@@ -324,20 +309,42 @@ def withdraw(
     settings: Settings,
     now: datetime,
 ) -> None:
-    """The resident withdraws the application; staff see the reason."""
-    close_zaak(
+    """The resident withdraws the application (any case type allows that); staff see why."""
+    reason = reason[:1000]
+    _close(
+        db, zaak, version, "ingetrokken", actor, settings, now, "", reason, withdraw_reason=reason
+    )
+
+
+def _close(
+    db: Session,
+    zaak: Zaak,
+    version: int,
+    result: str,
+    actor: Actor,
+    settings: Settings,
+    now: datetime,
+    note_for_resident: str,
+    internal_note: str,
+    **values: Any,
+) -> None:
+    _bump(
         db,
         zaak,
-        version=version,
-        result="ingetrokken",
-        actor=actor,
-        settings=settings,
-        now=now,
-        internal_note=reason[:1000],
+        version,
+        now,
+        status=zaaktypen.CLOSED,
+        result=result,
+        closed_at=now,
+        paused_at=None,
+        **values,
     )
-    # Only after the close succeeded: a stale or closed case keeps its reason.
-    db.execute(update(Zaak).where(col(Zaak.id) == zaak.id).values(withdraw_reason=reason[:1000]))
-    db.refresh(zaak)
+    _record_status(db, zaak, zaaktypen.CLOSED, actor, now, note_for_resident, internal_note)
+    # The queue lists open cases only, so only their names need to be found by word.
+    db.execute(delete(ZaakNaamwoord).where(col(ZaakNaamwoord.zaak_id) == zaak.id))
+    _cancel_open_requests(db, zaak, now)
+    if not actor.is_resident:
+        _notify(db, zaak, "decision_made", settings, now)
 
 
 def send_request_reminders(

@@ -15,7 +15,7 @@ from portal.files import file_store
 from portal.security import CustomerAccess
 from portal.settings import SettingsDep
 from portal.templating import current_language, gettext, render, url_for
-from portal.zaken import handling, service, uploads, web
+from portal.zaken import handling, service, uploads, web, zaaktypen
 from portal.zaken.handling import InvalidChange, StaleZaak, ZaakClosed
 from portal.zaken.web import FormState
 
@@ -38,14 +38,13 @@ def zaken_list(
 ) -> HTMLResponse:
     """The person's cases, open ones first, with their status and what to expect."""
     page = service.list_zaken_for(db, identity=identity, page=pagina)
-    ids = [zaak.id for zaak in page.zaken if zaak.id is not None]
     return render(
         request,
         "zaken/lijst.html",
         {
             "page": page,
             "status_names": service.status_names(db, page.zaken, language=current_language()),
-            "needs_action": service.zaken_needing_action(db, ids),
+            "waiting": zaaktypen.WAITING,
             "result_name": web.result_name,
         },
     )

@@ -405,18 +405,6 @@ def status_names(db: Session, zaken: list[Zaak], *, language: str) -> dict[tuple
     return {(t.zaaktype, t.code): _name(t, t.code, language) for t in types}
 
 
-def zaken_needing_action(db: Session, zaak_ids: list[int]) -> set[int]:
-    """Which of these cases have a request the resident still has to answer."""
-    if not zaak_ids:
-        return set()
-    query = select(ZaakVerzoek.zaak_id).where(
-        col(ZaakVerzoek.zaak_id).in_(zaak_ids),
-        col(ZaakVerzoek.answered_at).is_(None),
-        col(ZaakVerzoek.cancelled_at).is_(None),
-    )
-    return set(db.exec(query).all())
-
-
 def zaken_waiting_for(db: Session, *, identity: Identity, limit: int = 10) -> list[Zaak]:
     """This person's open cases that wait for them (an unanswered request), newest first."""
     query = (

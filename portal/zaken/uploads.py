@@ -12,9 +12,9 @@ from starlette.datastructures import UploadFile
 from formulieren.definitions import FieldDefinition
 from formulieren.fields.base import FieldInput
 from formulieren.fields.bestand import BestandHandler
-from formulieren.ports import HEAD_SIZE, UploadedFile
+from formulieren.ports import UploadedFile
 from formulieren.uploads import KINDS, AcceptedFile
-from portal.files import file_store, new_file_name
+from portal.files import describe_upload, file_store
 from portal.settings import Settings
 from portal.zaken import service
 from portal.zaken.models import Zaak, ZaakDocument, ZaakVerzoek
@@ -27,28 +27,9 @@ ACCEPT_ATTRIBUTE = ",".join(
 
 
 def received_files(parts: Sequence[UploadFile | str]) -> list[UploadedFile]:
-    """The chosen files of a file input, described for the engine's checks.
-
-    A browser sends an empty part (no name) when nothing was chosen; that is no file.
-    """
-    files: list[UploadedFile] = []
-    for part in parts:
-        if isinstance(part, str) or not part.filename:
-            continue
-        part.file.seek(0)
-        head = part.file.read(HEAD_SIZE)
-        part.file.seek(0)
-        files.append(
-            UploadedFile(
-                filename=part.filename,
-                content_type=part.content_type or "application/octet-stream",
-                size=int(part.size or 0),
-                head=head,
-                ref=new_file_name(),
-                fileobj=part.file,
-            )
-        )
-    return files
+    """The chosen files of a file input, described for the engine's checks."""
+    described = (describe_upload(part) for part in parts if not isinstance(part, str))
+    return [upload for upload in described if upload is not None]
 
 
 def check_files(
