@@ -7,6 +7,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from playwright.sync_api import Page
 from sqlalchemy import update
 from sqlmodel import Session
 
@@ -52,6 +53,37 @@ def _behandelaar_handles_relocations(db: Session) -> None:
         staff_name="Bram Behandelaar",
         zaaktypen={"verhuizing-doorgeven"},
     )
+
+
+class _ProductTakenAway:
+    """While the case page is open, the beheerder gives the behandelaar another product; the
+    next handling form then answers with the "not your product" page. The engine comes from
+    the seed, which runs first."""
+
+    engine: Any = None
+
+    def __call__(self, page: Page) -> None:
+        with Session(self.engine) as db:
+            zaaktypen.set_staff_products(
+                db,
+                staff_subject="behandelaar",
+                staff_name="Bram Behandelaar",
+                zaaktypen={"paspoort"},
+            )
+            db.commit()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Verzoek versturen", exact=True).click()
+
+    def __repr__(self) -> str:
+        return "product_taken_away()"
+
+
+_PRODUCT_TAKEN_AWAY = _ProductTakenAway()
+
+
+def _open_case_then_other_product(engine: Any) -> dict[str, str]:
+    _PRODUCT_TAKEN_AWAY.engine = engine
+    return _open_case(engine)
 
 
 def _queue(engine: Any) -> dict[str, str]:
@@ -151,6 +183,14 @@ def page_states() -> list[PageState]:
         ),
         PageState("backoffice-zaak", "/backoffice/zaken/{zaak}", who=BEHANDELAAR, seed=_open_case),
         PageState("backoffice-zaak-kcc", "/backoffice/zaken/{zaak}", who=KCC, seed=_open_case),
+        PageState(
+            "backoffice-niet-uw-product",
+            "/backoffice/zaken/{zaak}",
+            who=BEHANDELAAR,
+            seed=_open_case_then_other_product,
+            steps=(_PRODUCT_TAKEN_AWAY,),
+            status=403,
+        ),
         PageState(
             "backoffice-zaak-afgehandeld",
             "/backoffice/zaken/{zaak}",
