@@ -78,6 +78,8 @@ def _include_routers(app: FastAPI, settings: Settings) -> None:
     from auth.routes import router as auth_router
     from portal.aanvragen.routes import router as aanvragen_router
     from portal.aanvragen.web import form_definitions
+    from portal.afspraken.manage import router as afspraken_manage_router
+    from portal.afspraken.routes import router as afspraken_router
     from portal.backoffice.actions import router as backoffice_actions_router
     from portal.backoffice.beheer import router as backoffice_beheer_router
     from portal.backoffice.contact import router as backoffice_contact_router
@@ -101,6 +103,8 @@ def _include_routers(app: FastAPI, settings: Settings) -> None:
     app.include_router(backoffice_contact_router)
     app.include_router(backoffice_beheer_router)
     app.include_router(aanvragen_router)
+    app.include_router(afspraken_router)
+    app.include_router(afspraken_manage_router)
     form_definitions()  # a broken form definition stops start-up, naming file, step and field
     if settings.development_provider_enabled and not settings.is_production:
         from auth.devidp.routes import router as devidp_router

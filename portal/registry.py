@@ -15,6 +15,7 @@ MODEL_MODULES = (
     "portal.berichten.models",
     "portal.aanvragen.models",
     "portal.gegevens.models",
+    "portal.afspraken.models",
 )
 
 

@@ -67,6 +67,15 @@ class Settings(BaseSettings):
     graceful_shutdown_seconds: int = Field(default=20, ge=1)
     draft_lifetime_days: int = Field(default=30, ge=1, le=365)
     http_timeout_seconds: float = Field(default=10.0, gt=0)
+    appointment_window_weeks: int = Field(default=8, ge=1, le=52)
+    appointment_hold_minutes: int = Field(default=10, ge=1, le=60)
+    appointment_reminder_hours: int = Field(default=24, ge=1, le=168)
+    appointment_open_limit: int = Field(
+        default=3, ge=1, le=20, description="open appointments per person and per e-mail address"
+    )
+    appointment_rate_limit: int = Field(
+        default=30, ge=1, description="booking steps that change data, per client per minute"
+    )
 
     digid_issuer: str | None = None
     digid_client_id: str = "mijn-haren-digid"

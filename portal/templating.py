@@ -5,7 +5,7 @@ from __future__ import annotations
 import gettext as gettext_module
 import re
 from contextvars import ContextVar
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -111,6 +112,19 @@ def local_datetime(moment: datetime) -> str:
     return moment.astimezone(LOCAL_TIME).strftime("%d-%m-%Y %H:%M")
 
 
+def local_time(moment: datetime) -> str:
+    """A stored UTC time as the clock time in Haren, e.g. 09:30."""
+    return moment.astimezone(LOCAL_TIME).strftime("%H:%M")
+
+
+def long_date(day: date | datetime) -> str:
+    """A day written out in the page's language: 'donderdag 3 december 2026'."""
+    if isinstance(day, datetime):
+        day = day.astimezone(LOCAL_TIME).date()
+    locale = "en_GB" if current_language() == "en" else "nl_NL"
+    return format_date(day, "EEEE d MMMM y", locale=locale)
+
+
 def local_number(number: int) -> str:
     """A number as readers of the page's language write it: 10.000 in Dutch, 10,000 in English."""
     return format_decimal(number, locale="en_GB" if current_language() == "en" else "nl_NL")
@@ -132,6 +146,8 @@ def _create_templates() -> Jinja2Templates:
     env.filters["datum"] = local_date
     env.filters["datum_tijd"] = local_datetime
     env.filters["getal"] = local_number
+    env.filters["tijd"] = local_time
+    env.filters["dag"] = long_date
     env.globals["current_language"] = current_language
     env.globals["static_url"] = _static_url
     env.globals["LANGUAGES"] = LANGUAGES

@@ -12,6 +12,8 @@ from sqlmodel import Session, col
 from auth.dependencies import session_policy
 from auth.sessions import purge_expired, utcnow
 from portal.aanvragen import service as aanvragen_service
+from portal.afspraken import booking
+from portal.afspraken import mail as appointment_mail
 from portal.berichten.sender import deliver_pending, sender_for
 from portal.database import make_engine
 from portal.files import file_store
@@ -46,6 +48,14 @@ def run_jobs_once(settings: Settings) -> dict[str, int]:
         # Reminders first, so a reminder written in this round is e-mailed in this round.
         with Session(engine) as db:
             results["request_reminders"] = handling.send_request_reminders(
+                db, settings=settings, now=utcnow()
+            )
+            db.commit()
+        with Session(engine) as db:
+            results["appointment_holds_released"] = booking.release_expired_holds(db, now=utcnow())
+            db.commit()
+        with Session(engine) as db:
+            results["appointment_reminders"] = appointment_mail.queue_reminders(
                 db, settings=settings, now=utcnow()
             )
             db.commit()

@@ -49,6 +49,14 @@ _EMAIL = re.compile(
 )
 
 
+def normalise_email(raw: str) -> str | None:
+    """The address with its domain in lower case, or None when it is not an e-mail address."""
+    if len(raw) > 254 or not _EMAIL.fullmatch(raw) or ".." in raw:
+        return None
+    local, domain = raw.rsplit("@", 1)
+    return f"{local}@{domain.lower()}"
+
+
 class EmailHandler(TextInputHandler):
     """An e-mail address `naam@domein.tld`; the domain is stored in lower case."""
 
@@ -56,10 +64,10 @@ class EmailHandler(TextInputHandler):
     default_max_length: ClassVar[int] = 254
 
     def clean(self, definition: FieldDefinition, raw: str, data: FieldInput) -> Parsed:
-        if not _EMAIL.fullmatch(raw) or ".." in raw:
+        address = normalise_email(raw)
+        if address is None:
             return self.error(data.prefix, custom_or(definition.validation.message, "email"))
-        local, domain = raw.rsplit("@", 1)
-        return Parsed(value=f"{local}@{domain.lower()}")
+        return Parsed(value=address)
 
 
 _PHONE_NOISE = re.compile(r"[\s\-.()/]")

@@ -35,6 +35,9 @@ class OutboxMessage(SQLModel, table=True):
     attempts: int = Field(default=0)
     last_error: str = Field(default="", max_length=500)
     skipped: str = Field(default="", max_length=20)  # "" | voorkeur | geen_adres
+    attachment_name: str = Field(default="", max_length=100)
+    attachment_type: str = Field(default="", max_length=60)
+    attachment_text: str | None = None
 
 
 class MessagePreference(SQLModel, table=True):

@@ -73,6 +73,14 @@ def as_email(message: OutboxMessage, settings: Settings) -> EmailMessage:
     email["Subject"] = message.subject
     email["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}", domain="haren.example")
     email.set_content(message.body_text)
+    if message.attachment_name and message.attachment_text is not None:
+        maintype, subtype = message.attachment_type.split("/", 1)
+        email.add_attachment(
+            message.attachment_text.encode(),
+            maintype=maintype,
+            subtype=subtype,
+            filename=message.attachment_name,
+        )
     return email
 
 

@@ -36,6 +36,11 @@ KINDS: dict[str, MessageKind] = {
         MessageKind("decision_made", N_("Wij hebben uw zaak afgehandeld"), False),
         MessageKind("information_requested", N_("Wij hebben informatie van u nodig"), True),
         MessageKind("request_reminder", N_("Herinnering: wij wachten nog op uw reactie"), True),
+        MessageKind("appointment_confirmed", N_("Bevestiging van uw afspraak"), True),
+        MessageKind("appointment_rescheduled", N_("Uw afspraak is verzet"), True),
+        MessageKind("appointment_cancelled", N_("Uw afspraak is afgezegd"), False),
+        MessageKind("appointment_reminder", N_("Herinnering aan uw afspraak"), False),
+        MessageKind("appointment_closure", N_("Uw afspraak kan niet doorgaan"), True),
     )
 }
 PAGE_SIZE = 25
@@ -58,6 +63,15 @@ class Recipient:
         return None
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A small text file sent with the e-mail (a calendar file)."""
+
+    filename: str
+    content_type: str
+    text: str
+
+
 def queue_message(
     db: Session,
     *,
@@ -67,6 +81,7 @@ def queue_message(
     body_text: str,
     now: datetime,
     zaak_reference: str | None = None,
+    attachment: Attachment | None = None,
 ) -> OutboxMessage:
     """Write one message to the outbox; the worker sends it after the transaction commits."""
     to = recipient if isinstance(recipient, Recipient) else Recipient(email=recipient)
@@ -86,6 +101,9 @@ def queue_message(
         created_at=now,
         send_after=now,
         skipped=skipped,
+        attachment_name=attachment.filename if attachment else "",
+        attachment_type=attachment.content_type if attachment else "",
+        attachment_text=attachment.text if attachment else None,
     )
     db.add(message)
     db.flush()
