@@ -81,6 +81,7 @@ def _include_routers(app: FastAPI, settings: Settings) -> None:
     from portal.afspraken.manage import router as afspraken_manage_router
     from portal.afspraken.routes import router as afspraken_router
     from portal.backoffice.actions import router as backoffice_actions_router
+    from portal.backoffice.afspraken import router as backoffice_afspraken_router
     from portal.backoffice.beheer import router as backoffice_beheer_router
     from portal.backoffice.contact import router as backoffice_contact_router
     from portal.backoffice.routes import router as backoffice_router
@@ -102,6 +103,7 @@ def _include_routers(app: FastAPI, settings: Settings) -> None:
     app.include_router(backoffice_actions_router)
     app.include_router(backoffice_contact_router)
     app.include_router(backoffice_beheer_router)
+    app.include_router(backoffice_afspraken_router)
     app.include_router(aanvragen_router)
     app.include_router(afspraken_router)
     app.include_router(afspraken_manage_router)

@@ -139,6 +139,13 @@ STAFF: tuple[DemoAccount, ...] = (
         description="Rol: beheerder",
     ),
     DemoAccount(
+        subject="balie",
+        name="Bert Balie",
+        roles=("balie",),
+        label="Bert Balie",
+        description="Rol: balie (afspraken op het gemeentehuis)",
+    ),
+    DemoAccount(
         subject="behandelaar-beheerder",
         name="Hanna Hoofd",
         roles=("behandelaar", "beheerder"),

@@ -323,3 +323,7 @@ def closures(db: Session, *, from_day: date, limit: int = 100) -> list[DayExcept
         .limit(limit)
     )
     return list(db.exec(query).all())
+
+
+def get_by_reference(db: Session, reference: str) -> Appointment | None:
+    return db.exec(select(Appointment).where(Appointment.reference == reference[:12])).first()

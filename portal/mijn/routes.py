@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from auth.dependencies import CurrentSession
 from portal.aanvragen import service as aanvragen_service
+from portal.afspraken import service as afspraken_service
 from portal.database import SessionDep
 from portal.integrations.brp import BRPDep
 from portal.integrations.kvk import KVKDep
@@ -39,6 +40,9 @@ def overview(
     )
     open_cases = zaken_service.count_open_zaken(db, bsn=identity.bsn, kvk=identity.kvk)
     waiting = zaken_service.zaken_waiting_for(db, identity=identity)
+    appointments = afspraken_service.coming_appointments(
+        db, bsn=identity.bsn, kvk=identity.kvk, now=now
+    )
     return render(
         request,
         "mijn/overzicht.html",
@@ -48,5 +52,6 @@ def overview(
             "draft_count": len(drafts),
             "open_case_count": open_cases,
             "waiting_cases": waiting,
+            "appointments": appointments,
         },
     )

@@ -1,0 +1,362 @@
+"""Appointments in the back office: the day schedule per location and desk, search, marking
+who came, booking for a caller, and closing a location (listing the appointments it hits)."""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session
+
+from auth.identity import Identity
+from portal.afspraken import booking, links, mail, schedule, service
+from portal.afspraken import web as afspraken_web
+from portal.afspraken.journey import Journey, parse_time, time_value
+from portal.afspraken.models import Appointment
+from portal.backoffice.web import now, today
+from portal.database import SessionDep
+from portal.security import staff
+from portal.settings import Settings, SettingsDep
+from portal.templating import gettext, render, url_for
+
+router = APIRouter()
+
+DeskStaff = Annotated[Identity, Depends(staff("balie", "kcc"))]
+Counter = Annotated[Identity, Depends(staff("balie"))]
+ClosureStaff = Annotated[Identity, Depends(staff("balie", "beheerder"))]
+QueryText = Annotated[str, Query(max_length=100)]
+Short = Annotated[str, Form(max_length=200)]
+
+
+def _day(raw: str) -> date | None:
+    try:
+        return date.fromisoformat(raw) if raw else today()
+    except ValueError:
+        return None
+
+
+@router.get("/backoffice/afspraken", name="backoffice:appointments")
+def day_schedule(
+    request: Request,
+    identity: DeskStaff,
+    db: SessionDep,
+    locatie: QueryText = "",
+    datum: QueryText = "",
+    q: QueryText = "",
+    melding: QueryText = "",
+) -> HTMLResponse:
+    """One day at one location: every appointment by time and desk; or search results."""
+    locations = service.all_locations(db)
+    if not locations:
+        raise HTTPException(status_code=404)
+    location = next((loc for loc in locations if loc.code == locatie), locations[0])
+    day = _day(datum)
+    error = "" if day is not None else gettext("Vul een datum in zoals 2026-12-03.")
+    day = day or today()
+    found = service.find_appointments(db, q) if q.strip() else None
+    appointments = found if found is not None else service.day_schedule(db, location.code, day)
+    return render(
+        request,
+        "backoffice/afspraken.html",
+        {
+            **_names(db, appointments),
+            "identity": identity,
+            "locations": locations,
+            "location": location,
+            "day": day,
+            "previous_day": day - timedelta(days=1),
+            "next_day": day + timedelta(days=1),
+            "q": q,
+            "found": found,
+            "appointments": appointments,
+            "desks": {d.id: d.name for d in service.desks_at(db, location.code)},
+            "closures": [c for c in service.closures(db, from_day=day) if c.day == day],
+            "notice": melding,
+            "error": error,
+            "has_errors": bool(error),
+            "can_mark": identity.has_role("balie"),
+            "markable": {
+                a.id
+                for a in appointments
+                if a.state in ("bevestigd", "verschenen", "niet_verschenen")
+                and schedule.local_day(a.starts_at) <= today()
+            },
+        },
+        status_code=422 if error else 200,
+    )
+
+
+def _names(db: Session, appointments: list[Appointment]) -> dict[str, Any]:
+    codes = sorted({code for a in appointments for code in a.product_codes})
+    return {
+        "products": {p.code: p for p in service.products_by_code(db, codes)},
+        "location_names": {loc.code: loc.name for loc in service.all_locations(db)},
+        "product_name": afspraken_web.product_name,
+    }
+
+
+@router.post("/backoffice/afspraken/{reference}/aanwezigheid", name="backoffice:attendance")
+def mark_attendance(
+    reference: str,
+    identity: Counter,
+    db: SessionDep,
+    aanwezig: Annotated[str, Form(max_length=3)] = "",
+    versie: Annotated[int, Form(ge=0)] = 0,
+) -> Response:
+    """Record that the resident came (ja) or did not come (nee)."""
+    appointment = service.get_by_reference(db, reference)
+    if appointment is None or aanwezig not in ("ja", "nee"):
+        raise HTTPException(status_code=404)
+    day = schedule.local_day(appointment.starts_at)
+    back = f"{url_for('backoffice:appointments')}?locatie={appointment.location_code}&datum={day}"
+    if versie != appointment.version:
+        return RedirectResponse(f"{back}&melding=gewijzigd", status_code=303)
+    try:
+        booking.mark_attendance(db, appointment, attended=aanwezig == "ja", now=now())
+    except booking.NotChangeable:
+        db.rollback()
+        return RedirectResponse(f"{back}&melding=niet_mogelijk", status_code=303)
+    return RedirectResponse(f"{back}&melding=aanwezigheid#afspraak-{reference}", status_code=303)
+
+
+def _render_new(
+    request: Request,
+    db: Session,
+    state: Journey,
+    settings: Settings,
+    *,
+    values: dict[str, str],
+    errors: list[tuple[str, str]],
+    status_code: int = 200,
+) -> HTMLResponse:
+    products = service.bookable_products(db)
+    locations = service.all_locations(db)
+    days: list[date] = []
+    times: list[Any] = []
+    if state.choice is not None and state.location is not None:
+        days = service.available_days(
+            db, state.choice, state.location.code, settings=settings, now=now()
+        )
+        if state.day is not None:
+            times = service.available_times(
+                db, state.choice, state.location.code, state.day, settings=settings, now=now()
+            )
+    return render(
+        request,
+        "backoffice/afspraak_nieuw.html",
+        {
+            "state": state,
+            "products": products,
+            "locations": locations,
+            "days": days,
+            "times": times,
+            "values": values,
+            "errors": errors,
+            "error_of": dict(errors),
+            "has_errors": bool(errors),
+            "product_name": afspraken_web.product_name,
+            "time_value": time_value,
+        },
+        status_code=status_code,
+    )
+
+
+def _checked(db: Session, state: Journey, settings: Settings) -> list[tuple[str, str]]:
+    """Check what was chosen so far; only complete choices are errors (the page fills in)."""
+    errors: list[tuple[str, str]] = []
+    if not state.codes:
+        return errors
+    problem = state.check_choice(db)
+    if problem:
+        return [("product", problem)]
+    if state.location_code:
+        problem = state.check_location(db)
+        if problem:
+            return [("locatie", problem)]
+    if state.location is not None and state.day_raw:
+        first, last = service.window(settings, now())
+        problem = state.check_day(first, last)
+        if problem:
+            errors.append(("datum", problem))
+    return errors
+
+
+@router.get("/backoffice/afspraken/nieuw", name="backoffice:appointment_form")
+def new_appointment_form(
+    request: Request, identity: DeskStaff, db: SessionDep, settings: SettingsDep
+) -> HTMLResponse:
+    """Book for someone on the phone or at the desk: choose, see the free times, fill in."""
+    state = Journey.from_params(request.query_params)
+    errors = _checked(db, state, settings)
+    values = {"naam": "", "email": "", "telefoon": ""}
+    return _render_new(
+        request,
+        db,
+        state,
+        settings,
+        values=values,
+        errors=errors,
+        status_code=422 if errors else 200,
+    )
+
+
+@router.post("/backoffice/afspraken/nieuw", name="backoffice:appointment_book")
+async def book_for_caller(
+    request: Request, identity: DeskStaff, db: SessionDep, settings: SettingsDep
+) -> Response:
+    """Book the chosen time for the caller; the e-mail goes when an address was given."""
+    form = await request.form()
+    state = Journey.from_params(form)
+    values = {key: str(form.get(key, "")).strip()[:254] for key in ("naam", "email", "telefoon")}
+    errors = _checked(db, state, settings)
+    if not state.codes:
+        errors.append(("product", gettext("Kies waarvoor de afspraak is.")))
+    contact, contact_errors = afspraken_web.check_contact(values, email_required=False)
+    start = parse_time(state.day, str(form.get("tijd", ""))[:5]) if state.day else None
+    if start is None and not errors:
+        errors.append(("tijd", gettext("Kies een tijd.")))
+    errors += contact_errors
+    if errors or contact is None or start is None or state.choice is None or state.location is None:
+        return _render_new(
+            request, db, state, settings, values=values, errors=errors, status_code=422
+        )
+    try:
+        appointment = booking.book_for_caller(
+            db,
+            choice=state.choice,
+            location_code=state.location.code,
+            start=start,
+            contact=contact,
+            staff_subject=identity.subject,
+            settings=settings,
+            now=now(),
+        )
+    except (booking.SlotTaken, booking.InvalidSlot, booking.LimitReached):
+        db.rollback()
+        message = gettext("Deze tijd is intussen niet meer vrij. Kies een andere tijd.")
+        return _render_new(
+            request,
+            db,
+            state,
+            settings,
+            values=values,
+            errors=[("tijd", message)],
+            status_code=409,
+        )
+    if appointment.email:
+        mail.queue_appointment_mail(
+            db,
+            appointment,
+            kind="appointment_confirmed",
+            settings=settings,
+            now=now(),
+            manage_url=links.manage_url(settings, appointment),
+        )
+    day = schedule.local_day(appointment.starts_at)
+    target = (
+        f"{url_for('backoffice:appointments')}?locatie={appointment.location_code}"
+        f"&datum={day}&melding=geboekt#afspraak-{appointment.reference}"
+    )
+    return RedirectResponse(target, status_code=303)
+
+
+def _render_closure(
+    request: Request,
+    db: Session,
+    *,
+    values: dict[str, str],
+    errors: list[tuple[str, str]],
+    status_code: int = 200,
+) -> HTMLResponse:
+    return render(
+        request,
+        "backoffice/afspraak_sluiting.html",
+        {
+            "locations": service.all_locations(db),
+            "closures": service.closures(db, from_day=today()),
+            "values": values,
+            "errors": errors,
+            "error_of": dict(errors),
+            "has_errors": bool(errors),
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/backoffice/afspraken/sluitingen", name="backoffice:closures")
+def closure_form(request: Request, identity: ClosureStaff, db: SessionDep) -> HTMLResponse:
+    """Coming closures, and the form to close a location for a day or part of one."""
+    values = {"locatie": "", "datum": "", "van": "", "tot": "", "reden": ""}
+    return _render_closure(request, db, values=values, errors=[])
+
+
+def _clock(raw: str) -> time | None:
+    try:
+        return time.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+@router.post("/backoffice/afspraken/sluitingen", name="backoffice:close")
+def add_closure(
+    request: Request,
+    identity: ClosureStaff,
+    db: SessionDep,
+    settings: SettingsDep,
+    locatie: Short = "",
+    datum: Short = "",
+    van: Short = "",
+    tot: Short = "",
+    reden: Short = "",
+) -> Response:
+    """Close a location; every resident with an appointment then gets a message to rebook."""
+    values = {"locatie": locatie, "datum": datum, "van": van, "tot": tot, "reden": reden.strip()}
+    errors = _closure_errors(db, values)
+    if errors:
+        return _render_closure(request, db, values=values, errors=errors, status_code=422)
+    day = date.fromisoformat(datum)
+    affected = booking.add_closure(
+        db,
+        location_code=locatie,
+        day=day,
+        reason=values["reden"],
+        staff_subject=identity.subject,
+        now=now(),
+        opens=_clock(van),
+        closes=_clock(tot),
+    )
+    for appointment in affected:
+        mail.queue_appointment_mail(
+            db,
+            appointment,
+            kind="appointment_closure",
+            settings=settings,
+            now=now(),
+            manage_url=links.manage_url(settings, appointment),
+        )
+    target = f"{url_for('backoffice:appointments')}?locatie={locatie}&datum={day}&melding=gesloten"
+    return RedirectResponse(target, status_code=303)
+
+
+def _closure_errors(db: Session, values: dict[str, str]) -> list[tuple[str, str]]:
+    errors: list[tuple[str, str]] = []
+    if service.get_location(db, values["locatie"]) is None:
+        errors.append(("locatie", gettext("Kies een locatie.")))
+    try:
+        day = date.fromisoformat(values["datum"])
+        if day < today():
+            errors.append(("datum", gettext("Kies vandaag of een dag in de toekomst.")))
+    except ValueError:
+        errors.append(("datum", gettext("Vul een datum in zoals 2026-12-03.")))
+    opens, closes = _clock(values["van"]), _clock(values["tot"])
+    if (values["van"] and opens is None) or (values["tot"] and closes is None):
+        errors.append(("van", gettext("Vul tijden in zoals 13:00, of laat ze allebei leeg.")))
+    elif bool(opens) != bool(closes) or (opens and closes and opens >= closes):
+        errors.append(
+            ("van", gettext("Vul een begin- en eindtijd in (begin voor eind), of geen van beide."))
+        )
+    if not values["reden"]:
+        errors.append(("reden", gettext("Vul de reden in; die lezen de inwoners.")))
+    return errors
