@@ -49,14 +49,14 @@ def day_schedule(
 ) -> HTMLResponse:
     """One day at one location: every appointment by time and desk; or search results."""
     locations = service.all_locations(db)
-    if not locations:
-        raise HTTPException(status_code=404)
-    location = next((loc for loc in locations if loc.code == locatie), locations[0])
+    location = next((loc for loc in locations if loc.code == locatie), None)
+    location = location or (locations[0] if locations else None)
     day = _day(datum)
     error = "" if day is not None else gettext("Vul een datum in zoals 2026-12-03.")
     day = day or today()
     found = service.find_appointments(db, q) if q.strip() else None
-    appointments = found if found is not None else service.day_schedule(db, location.code, day)
+    scheduled = service.day_schedule(db, location.code, day) if location else []
+    appointments = found if found is not None else scheduled
     return render(
         request,
         "backoffice/afspraken.html",
@@ -71,7 +71,9 @@ def day_schedule(
             "q": q,
             "found": found,
             "appointments": appointments,
-            "desks": {d.id: d.name for d in service.desks_at(db, location.code)},
+            "desks": {d.id: d.name for d in service.desks_at(db, location.code)}
+            if location
+            else {},
             "closures": [c for c in service.closures(db, from_day=day) if c.day == day],
             "notice": melding,
             "error": error,
@@ -97,20 +99,22 @@ def _names(db: Session, appointments: list[Appointment]) -> dict[str, Any]:
     }
 
 
-@router.post("/backoffice/afspraken/{reference}/aanwezigheid", name="backoffice:attendance")
+@router.post("/backoffice/afspraken/{kenmerk}/aanwezigheid", name="backoffice:attendance")
 def mark_attendance(
-    reference: str,
+    kenmerk: str,
     identity: Counter,
     db: SessionDep,
     aanwezig: Annotated[str, Form(max_length=3)] = "",
     versie: Annotated[int, Form(ge=0)] = 0,
 ) -> Response:
     """Record that the resident came (ja) or did not come (nee)."""
-    appointment = service.get_by_reference(db, reference)
-    if appointment is None or aanwezig not in ("ja", "nee"):
+    appointment = service.get_by_reference(db, kenmerk)
+    if appointment is None:
         raise HTTPException(status_code=404)
     day = schedule.local_day(appointment.starts_at)
     back = f"{url_for('backoffice:appointments')}?locatie={appointment.location_code}&datum={day}"
+    if aanwezig not in ("ja", "nee"):
+        return RedirectResponse(f"{back}&melding=niet_mogelijk", status_code=303)
     if versie != appointment.version:
         return RedirectResponse(f"{back}&melding=gewijzigd", status_code=303)
     try:
@@ -118,7 +122,7 @@ def mark_attendance(
     except booking.NotChangeable:
         db.rollback()
         return RedirectResponse(f"{back}&melding=niet_mogelijk", status_code=303)
-    return RedirectResponse(f"{back}&melding=aanwezigheid#afspraak-{reference}", status_code=303)
+    return RedirectResponse(f"{back}&melding=aanwezigheid#afspraak-{kenmerk}", status_code=303)
 
 
 def _render_new(
@@ -299,7 +303,7 @@ def _clock(raw: str) -> time | None:
         return None
 
 
-@router.post("/backoffice/afspraken/sluitingen", name="backoffice:close")
+@router.post("/backoffice/afspraken/sluitingen", name="backoffice:closure_add")
 def add_closure(
     request: Request,
     identity: ClosureStaff,

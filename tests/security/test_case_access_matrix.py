@@ -14,16 +14,20 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from portal.afspraken import booking
+from portal.afspraken import service as afspraken_service
+from portal.afspraken.demo import load_afspraken_demo
 from portal.files import file_store
 from portal.zaken import handling, service, zaaktypen
 from tests.conftest import BV_KVK, DAGOBERT_KVK, LANCE_BSN, SUZANNE_BSN, csrf_token_for
 from tests.security.routes import ClassifiedRoute, classified_routes
 
-CASE_PREFIXES = ("/mijn/zaken", "/mijn/berichten", "/backoffice")
+CASE_PREFIXES = ("/mijn/zaken", "/mijn/berichten", "/mijn/afspraken", "/backoffice")
 STAFF_KINDS = {
     "kcc": "staff:kcc",
     "behandelaar": "staff:behandelaar",
     "beheerder": "staff:beheerder",
+    "balie": "staff:balie",
 }
 CUSTOMERS = {"suzanne": SUZANNE_BSN, "lance": LANCE_BSN, "dagobert": DAGOBERT_KVK, "bv": BV_KVK}
 
@@ -80,7 +84,40 @@ def _case_of(db: Session, owner: str, settings: Any, now: datetime) -> dict[str,
         "document_id": str(document.id),
         "verzoek_id": str(verzoek.id),
         "slug": "parkeervergunning",
+        "kenmerk": _appointment_of(db, owner, settings, now),
     }
+
+
+def _appointment_of(db: Session, owner: str, settings: Any, now: datetime) -> str:
+    """A confirmed appointment of `owner` on the first bookable day (demo locations)."""
+    if afspraken_service.get_location(db, "gemeentehuis") is None:
+        load_afspraken_demo(db, settings)
+    choice = afspraken_service.make_choice(db, ["paspoort"], 1)
+    times = afspraken_service.available_times_by_day(
+        db,
+        choice,
+        "gemeentehuis",
+        first=now.date() + timedelta(days=1),
+        last=now.date() + timedelta(days=14),
+        now=now,
+    )
+    number = CUSTOMERS[owner]
+    resident = len(number) == 9
+    appointment = booking.book_for_caller(
+        db,
+        choice=choice,
+        location_code="gemeentehuis",
+        start=times[min(times)][list(CUSTOMERS).index(owner)],
+        contact=booking.Contact(name=owner, email=f"{owner}@example.nl", phone=""),
+        staff_subject="medewerker-balie",
+        settings=settings,
+        now=now,
+    )
+    appointment.bsn = number if resident else None
+    appointment.kvk = None if resident else number
+    db.add(appointment)
+    db.flush()
+    return appointment.reference
 
 
 @pytest.fixture

@@ -44,3 +44,11 @@ def test_every_route_has_a_name_and_a_docstring(app: FastAPI) -> None:
         if ":" not in r.name or not (r.route.endpoint.__doc__ or "").strip()
     ]
     assert missing == []
+
+
+def test_route_names_are_unique(app: FastAPI) -> None:
+    """url_for finds a route by name: a second route with the same name would hide one."""
+    paths_by_name: dict[str, set[str]] = {}
+    for route in classified_routes(app):
+        paths_by_name.setdefault(route.name, set()).add(route.path)
+    assert {name: paths for name, paths in paths_by_name.items() if len(paths) > 1} == {}
