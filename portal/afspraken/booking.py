@@ -142,12 +142,19 @@ def hold_slot(
     bsn: str | None = None,
     kvk: str | None = None,
     language: str = "nl",
+    replacing: Appointment | None = None,
 ) -> Appointment:
-    """Hold a time for the resident while they give their details; SlotTaken when gone."""
+    """Hold a time for the resident while they give their details; SlotTaken when gone.
+
+    `replacing` is the resident's earlier hold that this one takes the place of (another time
+    chosen from the check page): it does not count towards the limit of open appointments.
+    """
     desks = _check_offered(db, choice, location_code, start, settings, now)
+    replaced = int(replacing is not None and replacing.bsn == bsn and hold_is_live(replacing, now))
     if (
         bsn
-        and service.open_appointment_count(db, bsn=bsn, now=now) >= settings.appointment_open_limit
+        and service.open_appointment_count(db, bsn=bsn, now=now) - replaced
+        >= settings.appointment_open_limit
     ):
         raise LimitReached
     hold_until = now + timedelta(minutes=settings.appointment_hold_minutes)

@@ -124,6 +124,7 @@ async def hold_time(
             bsn=identity.bsn if identity else None,
             kvk=identity.kvk if identity else None,
             language=current_language(),
+            replacing=previous,
         )
     except (booking.SlotTaken, booking.InvalidSlot) as problem:
         db.rollback()

@@ -3,7 +3,7 @@ who came, booking for a caller, and closing a location (listing the appointments
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
@@ -30,11 +30,19 @@ QueryText = Annotated[str, Query(max_length=100)]
 Short = Annotated[str, Form(max_length=200)]
 
 
+def parse_day(raw: str) -> date | None:
+    """A date typed as 30-11-2026 (the Dutch way) or 2026-11-30; None when it is neither."""
+    text = raw.strip()
+    for pattern in ("%d-%m-%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text, pattern).date()  # noqa: DTZ007 (a calendar date)
+        except ValueError:
+            continue
+    return None
+
+
 def _day(raw: str) -> date | None:
-    try:
-        return date.fromisoformat(raw) if raw else today()
-    except ValueError:
-        return None
+    return parse_day(raw) if raw.strip() else today()
 
 
 @router.get("/backoffice/afspraken", name="backoffice:appointments")
@@ -52,7 +60,7 @@ def day_schedule(
     location = next((loc for loc in locations if loc.code == locatie), None)
     location = location or (locations[0] if locations else None)
     day = _day(datum)
-    error = "" if day is not None else gettext("Vul een datum in zoals 2026-12-03.")
+    error = "" if day is not None else gettext("Vul een datum in zoals 03-12-2026.")
     day = day or today()
     found = service.find_appointments(db, q) if q.strip() else None
     scheduled = service.day_schedule(db, location.code, day) if location else []
@@ -320,7 +328,8 @@ def add_closure(
     errors = _closure_errors(db, values)
     if errors:
         return _render_closure(request, db, values=values, errors=errors, status_code=422)
-    day = date.fromisoformat(datum)
+    day = parse_day(datum)
+    assert day is not None  # checked by _closure_errors
     affected = booking.add_closure(
         db,
         location_code=locatie,
@@ -348,12 +357,11 @@ def _closure_errors(db: Session, values: dict[str, str]) -> list[tuple[str, str]
     errors: list[tuple[str, str]] = []
     if service.get_location(db, values["locatie"]) is None:
         errors.append(("locatie", gettext("Kies een locatie.")))
-    try:
-        day = date.fromisoformat(values["datum"])
-        if day < today():
-            errors.append(("datum", gettext("Kies vandaag of een dag in de toekomst.")))
-    except ValueError:
-        errors.append(("datum", gettext("Vul een datum in zoals 2026-12-03.")))
+    day = parse_day(values["datum"])
+    if day is None:
+        errors.append(("datum", gettext("Vul een datum in zoals 24-12-2026.")))
+    elif day < today():
+        errors.append(("datum", gettext("Kies vandaag of een dag in de toekomst.")))
     opens, closes = _clock(values["van"]), _clock(values["tot"])
     if (values["van"] and opens is None) or (values["tot"] and closes is None):
         errors.append(("van", gettext("Vul tijden in zoals 13:00, of laat ze allebei leeg.")))
