@@ -68,6 +68,8 @@ async def integration_unavailable(request: Request, exc: Exception) -> Response:
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     kind = {404: "not_found", 405: "not_found", 403: "forbidden"}.get(exc.status_code, "error")
+    if exc.status_code == 404 and exc.detail == "afspraak_link":
+        kind = "afspraak_link"
     response = _error_page(request, exc.status_code, kind)
     for name, value in (exc.headers or {}).items():
         response.headers[name] = value

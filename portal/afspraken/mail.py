@@ -8,6 +8,7 @@ calendar that imported the first file updates the entry instead of adding a seco
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from icalendar import Calendar, Event, vText
@@ -17,15 +18,25 @@ from portal.afspraken import booking, links, schedule, service
 from portal.afspraken.models import Appointment, Location
 from portal.berichten import service as berichten
 from portal.settings import Settings
+from portal.templating import translations_for
 
 ICS_TYPE = "text/calendar"
 ICS_NAME = "afspraak-gemeente-haren.ics"
 
 
-def when_text(appointment: Appointment) -> str:
+def N_(text: str) -> str:  # noqa: N802 (Babel's marker name)
+    """Marks a text for the catalogue; it is translated into the booking's language when sent."""
+    return text
+
+
+def when_text(appointment: Appointment, translate: Callable[[str], str] = str) -> str:
     start = appointment.starts_at.astimezone(schedule.AMSTERDAM)
     end = appointment.ends_at.astimezone(schedule.AMSTERDAM)
-    return f"{start:%d-%m-%Y} van {start:%H:%M} tot {end:%H:%M} uur"
+    return translate(N_("%(day)s van %(start)s tot %(end)s uur")) % {
+        "day": f"{start:%d-%m-%Y}",
+        "start": f"{start:%H:%M}",
+        "end": f"{end:%H:%M}",
+    }
 
 
 def address_text(location: Location) -> str:
@@ -69,47 +80,54 @@ def _body(
     *,
     opening: str,
     manage_url: str | None,
+    translate: Callable[[str], str],
 ) -> str:
+    t = translate
+    persons = (t(N_("1 persoon")) if appointment.persons == 1 else t(N_("%(num)s personen"))) % {
+        "num": appointment.persons
+    }
     lines = [
-        f"Beste {appointment.name or 'inwoner'},",
+        t(N_("Beste %(name)s,")) % {"name": appointment.name or t(N_("inwoner"))},
         "",
-        opening,
+        t(opening),
         "",
-        f"Waarvoor: {products} ({appointment.persons} "
-        f"{'persoon' if appointment.persons == 1 else 'personen'})",
-        f"Wanneer: {when_text(appointment)}",
-        f"Waar: {address_text(location)}",
-        f"Kenmerk: {appointment.reference}",
+        f"{t(N_('Waarvoor'))}: {products} ({persons})",
+        f"{t(N_('Wanneer'))}: {when_text(appointment, t)}",
+        f"{t(N_('Waar'))}: {address_text(location)}",
+        f"{t(N_('Kenmerk'))}: {appointment.reference}",
     ]
     if bring:
-        lines += ["", "Neem mee:", *[f"- {item}" for item in bring]]
+        lines += ["", f"{t(N_('Neem mee'))}:", *[f"- {item}" for item in bring]]
     if manage_url:
-        lines += ["", f"Verzetten of afzeggen kan hier, zonder in te loggen: {manage_url}"]
-    lines += ["", "Met vriendelijke groet,", "Gemeente Haren", ""]
+        change = t(N_("Verzetten of afzeggen kan hier, zonder in te loggen:"))
+        lines += ["", f"{change} {manage_url}"]
+    lines += ["", t(N_("Met vriendelijke groet,")), "Gemeente Haren", ""]
     return "\n".join(lines)
 
 
 KIND_TEXTS = {
     "appointment_confirmed": (
-        "Uw afspraak bij de gemeente is gemaakt",
-        "Uw afspraak is gemaakt. In de bijlage staat hij voor uw agenda.",
+        N_("Uw afspraak bij de gemeente is gemaakt"),
+        N_("Uw afspraak is gemaakt. In de bijlage staat hij voor uw agenda."),
     ),
     "appointment_rescheduled": (
-        "Uw afspraak bij de gemeente is verzet",
-        "Uw afspraak is verzet naar de nieuwe tijd hieronder. De oude tijd vervalt.",
+        N_("Uw afspraak bij de gemeente is verzet"),
+        N_("Uw afspraak is verzet naar de nieuwe tijd hieronder. De oude tijd vervalt."),
     ),
     "appointment_cancelled": (
-        "Uw afspraak bij de gemeente is afgezegd",
-        "Uw afspraak is afgezegd. U hoeft niet te komen.",
+        N_("Uw afspraak bij de gemeente is afgezegd"),
+        N_("Uw afspraak is afgezegd. U hoeft niet te komen."),
     ),
     "appointment_reminder": (
-        "Herinnering: uw afspraak bij de gemeente",
-        "Wij herinneren u aan uw afspraak.",
+        N_("Herinnering: uw afspraak bij de gemeente"),
+        N_("Wij herinneren u aan uw afspraak."),
     ),
     "appointment_closure": (
-        "Uw afspraak bij de gemeente kan niet doorgaan",
-        "Het gemeentekantoor is dan gesloten. Kies alstublieft een nieuwe tijd met de link "
-        "hieronder, of bel 14 050.",
+        N_("Uw afspraak bij de gemeente kan niet doorgaan"),
+        N_(
+            "Het gemeentekantoor is dan gesloten. Kies alstublieft een nieuwe tijd met de link "
+            "hieronder, of bel 14 050."
+        ),
     ),
 }
 
@@ -127,12 +145,22 @@ def queue_appointment_mail(
     location = service.get_location(db, appointment.location_code)
     assert location is not None
     products = service.products_by_code(db, appointment.product_codes)
-    names = ", ".join(p.name_nl for p in products)
-    bring = [p.bring_nl for p in products if p.bring_nl]
+    english = appointment.language == "en"
+    names = ", ".join(p.name_en if english else p.name_nl for p in products)
+    bring = [p.bring_en if english else p.bring_nl for p in products if p.bring_nl]
+    translate = translations_for(appointment.language).gettext
     subject, opening = KIND_TEXTS[kind]
     if kind == "appointment_cancelled":
         manage_url = None
-    body = _body(appointment, location, names, bring, opening=opening, manage_url=manage_url)
+    body = _body(
+        appointment,
+        location,
+        names,
+        bring,
+        opening=opening,
+        manage_url=manage_url,
+        translate=translate,
+    )
     attach = kind in ("appointment_confirmed", "appointment_rescheduled", "appointment_cancelled")
     berichten.queue_message(
         db,
@@ -140,7 +168,7 @@ def queue_appointment_mail(
         recipient=berichten.Recipient(
             email=appointment.email or None, bsn=appointment.bsn, kvk=appointment.kvk
         ),
-        subject=subject,
+        subject=translate(subject),
         body_text=body,
         now=now,
         attachment=(

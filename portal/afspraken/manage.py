@@ -26,10 +26,15 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _dead_link() -> HTTPException:
+    """A link to an appointment that was moved, cancelled or passed (or never existed)."""
+    return HTTPException(status_code=404, detail="afspraak_link")
+
+
 def _appointment(db: SessionDep, settings: Settings, token: str) -> Appointment:
     appointment = links.appointment_from_manage_token(db, settings, token, now=_now())
     if appointment is None:
-        raise HTTPException(status_code=404, detail="afspraak_link")
+        raise _dead_link()
     return appointment
 
 
@@ -88,7 +93,7 @@ def reschedule_date(
     """Moving the appointment: choose a new day (the old time stays until a new one is taken)."""
     appointment = _appointment(db, settings, token)
     if not booking.is_changeable(appointment, _now()):
-        raise HTTPException(status_code=404)
+        raise _dead_link()
     state = _reschedule_state(db, appointment)
     return web.render_dates(
         request,
@@ -117,7 +122,7 @@ def reschedule_time(
     """Moving the appointment: the free times on the new day."""
     appointment = _appointment(db, settings, token)
     if not booking.is_changeable(appointment, _now()):
-        raise HTTPException(status_code=404)
+        raise _dead_link()
     return _times_or_dates(request, db, settings, appointment, token, datum)
 
 
@@ -192,7 +197,7 @@ def reschedule(
     except (booking.SlotTaken, booking.InvalidSlot, booking.NotChangeable) as problem:
         db.rollback()
         if isinstance(problem, booking.NotChangeable):
-            raise HTTPException(status_code=404) from problem
+            raise _dead_link() from problem
         taken = isinstance(problem, booking.SlotTaken)
         message = (
             gettext("Deze tijd is intussen niet meer vrij. Kies een andere tijd.")
@@ -230,7 +235,7 @@ def cancel_form(
     """Are you sure? (A cancelled appointment cannot be brought back.)"""
     appointment = _appointment(db, settings, token)
     if not booking.is_changeable(appointment, _now()):
-        raise HTTPException(status_code=404)
+        raise _dead_link()
     return render(
         request, "afspraken/afzeggen.html", {**web.summary(db, appointment), "token": token}
     )
@@ -249,7 +254,7 @@ def cancel(
         booking.cancel(db, appointment, now=now, reason="inwoner")
     except booking.NotChangeable as exc:
         db.rollback()
-        raise HTTPException(status_code=404) from exc
+        raise _dead_link() from exc
     mail.queue_appointment_mail(
         db, appointment, kind="appointment_cancelled", settings=settings, now=now, manage_url=None
     )

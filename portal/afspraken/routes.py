@@ -163,7 +163,7 @@ def _previous_hold(db: SessionDep, settings: Settings, token: str) -> Appointmen
 def _held(db: SessionDep, settings: Settings, token: str) -> Appointment:
     appointment = links.appointment_from_hold_token(db, settings, token)
     if appointment is None:
-        raise HTTPException(status_code=404)
+        raise HTTPException(status_code=404, detail="afspraak_link")
     return appointment
 
 
