@@ -110,6 +110,33 @@ def _take_units(
     return None
 
 
+def _place(
+    db: Session,
+    appointment: Appointment,
+    desks: list[int],
+    start: datetime,
+    length: timedelta,
+    *,
+    hold_until: datetime | None,
+    now: datetime,
+) -> None:
+    """Take the units of [start, start + length) on a free desk for it; SlotTaken when none."""
+    assert appointment.id is not None
+    desk = _take_units(
+        db,
+        appointment_id=appointment.id,
+        desks=desks,
+        start=start,
+        length=length,
+        hold_until=hold_until,
+        now=now,
+    )
+    if desk is None:
+        raise SlotTaken
+    appointment.desk_id = desk
+    db.flush()
+
+
 def _check_offered(
     db: Session,
     choice: Choice,
@@ -176,20 +203,7 @@ def hold_slot(
     )
     db.add(appointment)
     db.flush()
-    assert appointment.id is not None
-    desk = _take_units(
-        db,
-        appointment_id=appointment.id,
-        desks=desks,
-        start=start,
-        length=choice.length,
-        hold_until=hold_until,
-        now=now,
-    )
-    if desk is None:
-        raise SlotTaken
-    appointment.desk_id = desk
-    db.flush()
+    _place(db, appointment, desks, start, choice.length, hold_until=hold_until, now=now)
     return appointment
 
 
@@ -295,21 +309,10 @@ def reschedule(
     if changed != 1:
         raise NotChangeable
     db.execute(delete(DeskUnit).where(col(DeskUnit.appointment_id) == appointment.id))
-    desk = _take_units(
-        db,
-        appointment_id=appointment.id,
-        desks=desks,
-        start=start,
-        length=choice.length,
-        hold_until=None,
-        now=now,
-    )
-    if desk is None:
-        raise SlotTaken
+    _place(db, appointment, desks, start, choice.length, hold_until=None, now=now)
     appointment.version += 1
     appointment.starts_at = start
     appointment.ends_at = start + choice.length
-    appointment.desk_id = desk
     appointment.reminder_sent_at = None
     appointment.rescheduled_count += 1
     appointment.link_nonce = secrets.token_hex(8)

@@ -228,16 +228,27 @@ def save_details(
     return RedirectResponse(url_for("afspraken:check", token=token), status_code=303)
 
 
+def _not_ready_to_check(
+    appointment: Appointment, token: str, settings: Settings
+) -> RedirectResponse | None:
+    """Where to go instead of the check step: the appointment page once confirmed, the details
+    step while no details were given."""
+    if appointment.state == "bevestigd":
+        return RedirectResponse(links.manage_url(settings, appointment), status_code=303)
+    if not appointment.name:
+        return RedirectResponse(url_for("afspraken:details", token=token), status_code=303)
+    return None
+
+
 @router.get("/afspraken/controleren/{token}", name="afspraken:check")
 def check_page(
     request: Request, token: str, identity: PublicAccess, db: SessionDep, settings: SettingsDep
 ) -> Response:
     """Step 6: everything on one page, with a change link per part, and the confirm button."""
     appointment = _held(db, settings, token)
-    if appointment.state == "bevestigd":
-        return RedirectResponse(links.manage_url(settings, appointment), status_code=303)
-    if not appointment.name:
-        return RedirectResponse(url_for("afspraken:details", token=token), status_code=303)
+    elsewhere = _not_ready_to_check(appointment, token, settings)
+    if elsewhere is not None:
+        return elsewhere
     return web.render_check(request, db, appointment, token, settings=settings, now=_now())
 
 
@@ -249,10 +260,9 @@ def confirm(
 ) -> Response:
     """Confirm the held time; the e-mail with the calendar file is written in this transaction."""
     appointment = _held(db, settings, token)
-    if appointment.state == "bevestigd":
-        return RedirectResponse(links.manage_url(settings, appointment), status_code=303)
-    if not appointment.name:
-        return RedirectResponse(url_for("afspraken:details", token=token), status_code=303)
+    elsewhere = _not_ready_to_check(appointment, token, settings)
+    if elsewhere is not None:
+        return elsewhere
     now = _now()
     try:
         booking.confirm(db, appointment, now=now)
