@@ -231,8 +231,12 @@ def hold_is_live(appointment: Appointment, now: datetime) -> bool:
 def save_contact(
     db: Session, appointment: Appointment, contact: Contact, *, settings: Settings, now: datetime
 ) -> None:
-    """Store the details on a held appointment; LimitReached when the address has enough."""
-    if appointment.state != "vastgehouden":
+    """Store the details on a held appointment; LimitReached when the address has enough.
+
+    Also on a hold the worker already let go of ('verlopen'): the resident who took longer
+    than the hold keeps what they typed, and it is carried over when they choose a new time.
+    """
+    if appointment.state not in ("vastgehouden", "verlopen"):
         raise NotChangeable
     if (
         not appointment.bsn
