@@ -214,10 +214,12 @@ def take_over_contact(
     and the old hold lets go of its time."""
     new.name, new.email, new.phone = previous.name, previous.email, previous.phone
     db.add(new)
-    if previous.state == "vastgehouden":
+    if previous.state in ("vastgehouden", "verlopen"):
+        # Its link dies with it, so the old time cannot be confirmed beside the new one.
         db.execute(delete(DeskUnit).where(col(DeskUnit.appointment_id) == previous.id))
-        previous.state = "verlopen"
+        previous.state = "vervangen"
         previous.hold_expires_at = now
+        previous.link_nonce = secrets.token_hex(8)
         db.add(previous)
     db.flush()
 
@@ -253,9 +255,10 @@ def save_contact(
 
 
 def confirm(db: Session, appointment: Appointment, *, now: datetime) -> None:
-    """Turn a hold into an appointment; SlotTaken when the hold ran out and its time was taken.
+    """Turn a hold into an appointment; SlotTaken when its time is no longer free.
 
-    A hold that ran out but whose units nobody took is still confirmed: the time is free.
+    A hold that ran out (even one the worker already let go) is still confirmed when its time
+    is free: at its own desk, or else at another desk that serves the same products.
     """
     assert appointment.id is not None
     expected = len(schedule.units_between(appointment.starts_at, appointment.ends_at))
@@ -266,16 +269,23 @@ def confirm(db: Session, appointment: Appointment, *, now: datetime) -> None:
             .values(hold_until=None)
         )
     )
+    if kept != expected:
+        db.execute(delete(DeskUnit).where(col(DeskUnit.appointment_id) == appointment.id))
+        choice = service.choice_of(db, appointment)
+        desks = service.desks_for(db, appointment.location_code, choice)
+        length = appointment.ends_at - appointment.starts_at
+        _place(db, appointment, desks, appointment.starts_at, length, hold_until=None, now=now)
     changed = _rows(
         db.execute(
             update(Appointment)
             .where(
                 col(Appointment.id) == appointment.id,
-                col(Appointment.state) == "vastgehouden",
+                col(Appointment.state).in_(("vastgehouden", "verlopen")),
                 col(Appointment.version) == appointment.version,
             )
             .values(
                 state="bevestigd",
+                desk_id=appointment.desk_id,
                 hold_expires_at=None,
                 confirmed_at=now,
                 version=Appointment.version + 1,
@@ -284,8 +294,6 @@ def confirm(db: Session, appointment: Appointment, *, now: datetime) -> None:
     )
     if changed != 1:
         raise NotChangeable
-    if kept != expected:
-        raise SlotTaken
     db.refresh(appointment)
 
 
@@ -314,7 +322,6 @@ def reschedule(
         raise NotChangeable
     db.execute(delete(DeskUnit).where(col(DeskUnit.appointment_id) == appointment.id))
     _place(db, appointment, desks, start, choice.length, hold_until=None, now=now)
-    appointment.version += 1
     appointment.starts_at = start
     appointment.ends_at = start + choice.length
     appointment.reminder_sent_at = None

@@ -181,8 +181,6 @@ def details_form(
     appointment = _held(db, settings, token)
     if appointment.state == "bevestigd":
         return RedirectResponse(links.manage_url(settings, appointment), status_code=303)
-    if not booking.hold_is_live(appointment, _now()):
-        return web.render_expired(request, db, appointment, settings=settings)
     values = web.contact_values(db, appointment, identity, loaded, brp)
     return web.render_details(request, db, appointment, token, values=values, settings=settings)
 

@@ -121,7 +121,13 @@ class LocationCalendar:
 
 
 def load_calendar(
-    db: Session, location_code: str, desks: list[int], first: date, last: date, now: datetime
+    db: Session,
+    location_code: str,
+    desks: list[int],
+    first: date,
+    last: date,
+    now: datetime,
+    ignore: int | None = None,
 ) -> LocationCalendar:
     """Everything the slot arithmetic needs for [first, last], in three queries."""
     weekly = [
@@ -148,6 +154,7 @@ def load_calendar(
                 col(DeskUnit.unit_start) >= start,
                 col(DeskUnit.unit_start) < end,
                 or_(col(DeskUnit.hold_until).is_(None), col(DeskUnit.hold_until) > now),
+                col(DeskUnit.appointment_id) != (ignore or 0),
             )
         )
         for desk_id, unit_start in rows:
@@ -160,13 +167,20 @@ def window(settings: Settings, now: datetime) -> tuple[date, date]:
 
 
 def available_times_by_day(
-    db: Session, choice: Choice, location_code: str, *, first: date, last: date, now: datetime
+    db: Session,
+    choice: Choice,
+    location_code: str,
+    *,
+    first: date,
+    last: date,
+    now: datetime,
+    ignore: int | None = None,
 ) -> dict[date, list[datetime]]:
     """Per day in [first, last], the start times with a desk free for the whole appointment."""
     desks = desks_for(db, location_code, choice)
     if not desks or first > last:
         return {}
-    calendar = load_calendar(db, location_code, desks, first, last, now)
+    calendar = load_calendar(db, location_code, desks, first, last, now, ignore)
     result: dict[date, list[datetime]] = {}
     day = first
     while day <= last:
@@ -179,10 +193,20 @@ def available_times_by_day(
 
 
 def available_days(
-    db: Session, choice: Choice, location_code: str, *, settings: Settings, now: datetime
+    db: Session,
+    choice: Choice,
+    location_code: str,
+    *,
+    settings: Settings,
+    now: datetime,
+    ignore: int | None = None,
 ) -> list[date]:
+    """The days with a free time; `ignore`: an appointment whose own time counts as free
+    (the one being moved)."""
     first, last = window(settings, now)
-    times = available_times_by_day(db, choice, location_code, first=first, last=last, now=now)
+    times = available_times_by_day(
+        db, choice, location_code, first=first, last=last, now=now, ignore=ignore
+    )
     return sorted(times)
 
 
@@ -194,12 +218,15 @@ def available_times(
     *,
     settings: Settings,
     now: datetime,
+    ignore: int | None = None,
 ) -> list[datetime]:
     """The free start times on one day; none outside the booking window."""
     first, last = window(settings, now)
     if not first <= day <= last:
         return []
-    times = available_times_by_day(db, choice, location_code, first=day, last=day, now=now)
+    times = available_times_by_day(
+        db, choice, location_code, first=day, last=day, now=now, ignore=ignore
+    )
     return times.get(day, [])
 
 
@@ -327,3 +354,46 @@ def closures(db: Session, *, from_day: date, limit: int = 100) -> list[DayExcept
 
 def get_by_reference(db: Session, reference: str) -> Appointment | None:
     return db.exec(select(Appointment).where(Appointment.reference == reference[:12])).first()
+
+
+def attendance_between(
+    db: Session, start: datetime, end: datetime
+) -> list[tuple[str, datetime, str]]:
+    """(first product, start, attended or not) of every appointment staff marked in [start, end)."""
+    rows = db.exec(
+        select(Appointment.product_codes, Appointment.starts_at, Appointment.state).where(
+            col(Appointment.starts_at) >= start,
+            col(Appointment.starts_at) < end,
+            col(Appointment.state).in_(("verschenen", "niet_verschenen")),
+        )
+    ).all()
+    return [(codes[0], starts_at, state) for codes, starts_at, state in rows if codes]
+
+
+def first_free_days(
+    db: Session, *, settings: Settings, now: datetime
+) -> list[tuple[str, str, date | None]]:
+    """For each product and each location offering it: the first day with a free time for
+    one person in the booking window, or None."""
+    first, last = window(settings, now)
+    result: list[tuple[str, str, date | None]] = []
+    for product in bookable_products(db):
+        choice = Choice((product,), 1)
+        for location in locations_for(db, choice):
+            free = _first_free_day(db, choice, location.code, first, last, now)
+            result.append((product.code, location.code, free))
+    return result
+
+
+def _first_free_day(
+    db: Session, choice: Choice, location_code: str, first: date, last: date, now: datetime
+) -> date | None:
+    # A week at a time: the first free day is usually near, and a week is one query.
+    start = first
+    while start <= last:
+        end = min(start + timedelta(days=6), last)
+        times = available_times_by_day(db, choice, location_code, first=start, last=end, now=now)
+        if times:
+            return min(times)
+        start = end + timedelta(days=1)
+    return None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from fastapi import Request
@@ -134,7 +134,10 @@ def render_dates(
 ) -> HTMLResponse:
     assert state.choice is not None
     assert state.location is not None
-    days = service.available_days(db, state.choice, state.location.code, settings=settings, now=now)
+    ignore = extra["rescheduling"].id if extra and extra.get("rescheduling") else None
+    days = service.available_days(
+        db, state.choice, state.location.code, settings=settings, now=now, ignore=ignore
+    )
     first, last = service.window(settings, now)
     return render(
         request,
@@ -170,8 +173,9 @@ def render_times(
     assert state.choice
     assert state.location
     assert state.day
+    ignore = extra["rescheduling"].id if extra and extra.get("rescheduling") else None
     times = service.available_times(
-        db, state.choice, state.location.code, state.day, settings=settings, now=now
+        db, state.choice, state.location.code, state.day, settings=settings, now=now, ignore=ignore
     )
     parts: dict[str, list[datetime]] = {"ochtend": [], "middag": [], "avond": []}
     for moment in times:
@@ -279,6 +283,7 @@ def render_details(
             "error_of": dict(errors or []),
             "has_errors": bool(errors),
             "email_required": not appointment.bsn,
+            "hold_live": booking.hold_is_live(appointment, datetime.now(UTC)),
         },
         status_code=status_code,
     )

@@ -266,7 +266,7 @@ def test_an_expired_hold_whose_time_is_still_free_can_be_confirmed(
     clock.shift(timedelta(minutes=30))
     page = client.get(f"/afspraken/controleren/{token}")
     assert page.status_code == 200
-    assert "Als niemand anders hem gekozen heeft, kunt u hem nog steeds bevestigen." in page.text
+    assert "Is hij nog vrij, dan kunt u hem toch bevestigen." in page.text
     response = confirm(client, token)
     assert response.status_code == 303
     assert response.headers["location"].endswith("?melding=gemaakt")
@@ -310,7 +310,7 @@ def test_an_expired_hold_whose_time_was_taken_chooses_again_with_the_details_kep
     # Straight on to check and confirm, without typing anything again.
     assert confirm(client, new_token).status_code == 303
     old, _theirs, new = appointments(db_engine)
-    assert old.state == "verlopen"
+    assert old.state == "vervangen"
     assert (new.state, new.name, new.email) == ("bevestigd", "Jan Jansen", "jan@example.nl")
     assert new.starts_at == at(TUESDAY, "11:00")
 
@@ -391,13 +391,13 @@ def test_the_change_links_on_the_check_page_keep_the_choice(
     assert check.status_code == 200
     assert "Jan Jansen" in check.text
     old, new = appointments(db_engine)
-    assert old.state == "verlopen"
+    assert old.state == "vervangen"
     assert old.id is not None
     assert units_of(db_engine, old.id) == []
     assert new.starts_at == at(WEDNESDAY, "10:30")
-    # The old hold's page no longer offers a confirmation of the old time.
-    assert confirm(client, token).status_code == 409
-    assert appointments(db_engine)[0].state == "verlopen"
+    # The old hold's link died with it: the old time cannot be confirmed beside the new one.
+    assert confirm(client, token).status_code == 404
+    assert appointments(db_engine)[0].state == "vervangen"
 
 
 def test_a_resident_at_the_limit_can_still_change_the_time_of_the_hold(
@@ -417,7 +417,7 @@ def test_a_resident_at_the_limit_can_still_change_the_time_of_the_hold(
     assert states == [
         ("bevestigd", at(WEDNESDAY, "09:00")),
         ("bevestigd", at(WEDNESDAY, "10:00")),
-        ("verlopen", at(WEDNESDAY, "11:00")),
+        ("vervangen", at(WEDNESDAY, "11:00")),
         ("bevestigd", at(WEDNESDAY, "11:30")),
     ]
     # A fourth one is still refused.
