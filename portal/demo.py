@@ -8,13 +8,14 @@ from sqlmodel import Session
 
 from portal.afspraken.demo import load_afspraken_demo
 from portal.database import make_engine
+from portal.prestaties.demo import load_prestaties_demo
 from portal.settings import Settings
 from portal.zaken.demo import load_zaken_demo
 
 DemoLoader = Callable[[Session, Settings], str]
 
 # Each domain adds its loader here; each loader is idempotent and says what it did.
-DEMO_LOADERS: list[DemoLoader] = [load_zaken_demo, load_afspraken_demo]
+DEMO_LOADERS: list[DemoLoader] = [load_zaken_demo, load_afspraken_demo, load_prestaties_demo]
 
 
 def load_demo_data(settings: Settings) -> Iterator[str]:

@@ -16,6 +16,7 @@ MODEL_MODULES = (
     "portal.aanvragen.models",
     "portal.gegevens.models",
     "portal.afspraken.models",
+    "portal.prestaties.models",
 )
 
 

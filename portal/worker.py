@@ -18,6 +18,7 @@ from portal.berichten.sender import deliver_pending, sender_for
 from portal.database import make_engine
 from portal.files import file_store
 from portal.models import RateLimitWindow
+from portal.prestaties import service as prestaties
 from portal.settings import Settings
 from portal.zaken import handling
 
@@ -56,6 +57,11 @@ def run_jobs_once(settings: Settings) -> dict[str, int]:
             db.commit()
         with Session(engine) as db:
             results["appointment_reminders"] = appointment_mail.queue_reminders(
+                db, settings=settings, now=utcnow()
+            )
+            db.commit()
+        with Session(engine) as db:
+            results["appointment_waits_measured"] = prestaties.record_waits(
                 db, settings=settings, now=utcnow()
             )
             db.commit()

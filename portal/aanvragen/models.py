@@ -41,3 +41,15 @@ class DraftUpload(SQLModel, table=True):
     size: int
     sha256: str = Field(max_length=64)
     created_at: datetime
+
+
+class FormMonth(SQLModel, table=True):
+    """How many online forms of a kind were started and submitted in a month (drafts are
+    removed after a while; these counts stay)."""
+
+    __tablename__ = "formulier_maand"
+
+    form_slug: str = Field(primary_key=True, max_length=80)
+    month: str = Field(primary_key=True, max_length=7)
+    started: int = Field(default=0)
+    submitted: int = Field(default=0)

@@ -6,12 +6,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import CursorResult, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from auth.identity import Identity
-from portal.aanvragen.models import Draft, DraftUpload
+from portal.aanvragen.models import Draft, DraftUpload, FormMonth
 from portal.berichten import service as berichten_service
 from portal.zaken import service as zaken_service
 
@@ -51,7 +53,31 @@ def start_draft(
     )
     db.add(draft)
     db.flush()
+    _count(db, form_slug=form_slug, started_at=now, column="started")
     return draft
+
+
+HAREN_TIME = ZoneInfo("Europe/Amsterdam")
+
+
+def _count(db: Session, *, form_slug: str, started_at: datetime, column: str) -> None:
+    """One more form started (or, counted in the month it was started, submitted)."""
+    month = f"{started_at.astimezone(HAREN_TIME):%Y-%m}"
+    dialect = postgresql if db.get_bind().dialect.name == "postgresql" else sqlite
+    table: Any = FormMonth.__table__  # type: ignore[attr-defined]
+    db.execute(
+        dialect.insert(table)
+        .values({"form_slug": form_slug, "month": month, "started": 0, "submitted": 0, column: 1})
+        .on_conflict_do_update(
+            index_elements=["form_slug", "month"], set_={column: table.c[column] + 1}
+        )
+    )
+
+
+def form_months(db: Session, *, months: list[str]) -> list[FormMonth]:
+    """How many forms were started in each of these months, and how many of those were sent."""
+    query = select(FormMonth).where(col(FormMonth.month).in_(months))
+    return list(db.exec(query).all())
 
 
 def find_open_draft(db: Session, *, form_slug: str, owner: str, now: datetime) -> Draft | None:
@@ -207,6 +233,7 @@ def submit_draft(
         contact_email=submission.contact_email,
     )
     assert zaak.id is not None
+    _count(db, form_slug=draft.form_slug, started_at=draft.created_at, column="submitted")
     _move_uploads_to_case(db, draft=draft, zaak_id=zaak.id, now=now)
     db.execute(update(Draft).where(col(Draft.id) == draft.id).values(zaak_reference=zaak.reference))
     if submission.contact_email or submission.initiator.bsn or submission.initiator.kvk:

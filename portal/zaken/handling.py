@@ -12,14 +12,19 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import CursorResult, delete, update
-from sqlmodel import Session, col
+from sqlalchemy import CursorResult, delete, func, update
+from sqlmodel import Session, col, select
 
 from portal.berichten import service as berichten
 from portal.settings import Settings
 from portal.zaken import zaaktypen
 from portal.zaken.models import Zaak, ZaakBericht, ZaakNaamwoord, ZaakStatus, ZaakVerzoek
-from portal.zaken.service import add_working_days, open_requests, working_days_between
+from portal.zaken.service import (
+    add_working_days,
+    closing_figures,
+    open_requests,
+    working_days_between,
+)
 
 
 class StaleZaak(Exception):
@@ -328,6 +333,7 @@ def _close(
     internal_note: str,
     **values: Any,
 ) -> None:
+    asked = db.exec(select(func.count()).where(col(ZaakVerzoek.zaak_id) == zaak.id)).one() > 0
     _bump(
         db,
         zaak,
@@ -337,6 +343,7 @@ def _close(
         result=result,
         closed_at=now,
         paused_at=None,
+        **closing_figures(zaak, result=result, asked=asked, now=now),
         **values,
     )
     _record_status(db, zaak, zaaktypen.CLOSED, actor, now, note_for_resident, internal_note)

@@ -80,6 +80,16 @@ class Zaak(SQLModel, table=True):
         # The resident's and the company's lists: newest change first.
         Index("ix_zaak_bsn_changed", "initiator_bsn", "last_changed_at"),
         Index("ix_zaak_kvk_changed", "initiator_kvk", "last_changed_at"),
+        # The performance figures: a month's closed cases, per product, without the table.
+        Index(
+            "ix_zaak_figures",
+            "closed_month",
+            "zaaktype",
+            "norm_met",
+            "legal_met",
+            "first_time_right",
+            "lead_working_days",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -113,6 +123,12 @@ class Zaak(SQLModel, table=True):
     version: int = Field(default=1)  # every change bumps it; a stale form is refused
     answers: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     submission_token: str = Field(max_length=64)
+    # Written when the case closes, for the published figures (portal/prestaties).
+    closed_month: str | None = Field(default=None, max_length=7)  # YYYY-MM in Haren
+    lead_working_days: int | None = None  # received to closed, in working days
+    norm_met: bool | None = None  # None: withdrawn, or no norm
+    legal_met: bool | None = None  # None: withdrawn, or no legal term
+    first_time_right: bool | None = None  # closed without asking the resident for anything
 
 
 class ZaakNaamwoord(SQLModel, table=True):

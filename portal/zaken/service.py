@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import holidays
 from sqlalchemy import case, func, update
@@ -95,6 +96,29 @@ def working_days_between(start: date, end: date) -> int:
         if is_working_day(current):
             count += 1
     return count
+
+
+HAREN_TIME = ZoneInfo("Europe/Amsterdam")
+
+
+def local_date(moment: datetime) -> date:
+    """The calendar date in Haren of a stored UTC time."""
+    return moment.astimezone(HAREN_TIME).date()
+
+
+def closing_figures(zaak: Zaak, *, result: str, asked: bool, now: datetime) -> dict[str, Any]:
+    """What the published figures need of a case that closes now: its month, how many working
+    days it took, whether it met the norm and the legal term (not counted for a withdrawal,
+    which is no decision), and whether it was handled without asking the resident anything."""
+    closed_on = local_date(now)
+    decided = result != "ingetrokken"
+    return {
+        "closed_month": f"{closed_on:%Y-%m}",
+        "lead_working_days": working_days_between(local_date(zaak.received_at), closed_on),
+        "norm_met": closed_on <= zaak.due_by_norm if decided and zaak.due_by_norm else None,
+        "legal_met": closed_on <= zaak.due_by_law if decided and zaak.due_by_law else None,
+        "first_time_right": not asked,
+    }
 
 
 def name_words(name: str) -> list[str]:

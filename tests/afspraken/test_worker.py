@@ -23,11 +23,9 @@ from tests.afspraken.helpers import (
     book,
     confirm,
     give_details,
-    hold,
     hold_token,
     outbox,
     seed,
-    token_in,
     units_of,
 )
 from tests.conftest import csrf_token_for, make_settings
