@@ -25,11 +25,18 @@ from sqlalchemy import Connection, Engine, func, insert, select, text, update
 from portal.producten import service as producten_service
 from portal.zaken import zaaktypen
 from portal.zaken.models import ReferenceCounter, Zaak, ZaakNaamwoord, ZaakStatus, ZaakVerzoek
-from portal.zaken.service import REFERENCE_PREFIX, add_working_days, name_words
+from portal.zaken.service import (
+    REFERENCE_PREFIX,
+    add_working_days,
+    local_date,
+    name_words,
+    working_days_between,
+)
 
 CHUNK = 10_000
 CHUNKS_PER_TRANSACTION = 10
 CLOSED_SHARE = 0.70
+FIRST_TIME_RIGHT_SHARE = 0.8  # closed without a request to the resident
 COMPANY_EVERY = 20  # one owner in twenty is a company
 HISTORY_DAYS = 3 * 365  # closed cases were received in the last three years
 OPEN_DAYS = 60  # no open case is older than two months
@@ -127,6 +134,41 @@ class Product:
 
 
 @lru_cache(maxsize=200_000)
+@lru_cache(maxsize=200_000)
+def _working_days(start: date, end: date) -> int:
+    return working_days_between(start, end)
+
+
+def _figures(
+    received: datetime,
+    closed_at: datetime | None,
+    product: Product,
+    result: str | None,
+    asked: bool,
+) -> dict[str, Any]:
+    """The closing figures the portal writes on close (zaken.service.closing_figures)."""
+    if closed_at is None:
+        return {
+            "closed_month": None,
+            "lead_working_days": None,
+            "norm_met": None,
+            "legal_met": None,
+            "first_time_right": None,
+        }
+    closed_on, received_on = local_date(closed_at), local_date(received)
+    decided = result != "ingetrokken"
+    due_by_law = (
+        received.date() + timedelta(days=product.legal_days) if product.legal_days else None
+    )
+    return {
+        "closed_month": f"{closed_on:%Y-%m}",
+        "lead_working_days": _working_days(received_on, closed_on),
+        "norm_met": closed_on <= _due(received.date(), product.norm_days) if decided else None,
+        "legal_met": closed_on <= due_by_law if decided and due_by_law else None,
+        "first_time_right": not asked,
+    }
+
+
 def _due(received: date, norm_days: int) -> date:
     return add_working_days(received, norm_days)
 
@@ -189,6 +231,7 @@ class _CaseMaker:
         )
         taken = min(self.now, received + timedelta(hours=rng.uniform(2, 72)))
         closed_at = min(self.now, taken + timedelta(days=rng.uniform(1, 40))) if closed else None
+        asked = closed and rng.random() > FIRST_TIME_RIGHT_SHARE
         last_changed = closed_at or (taken if status != zaaktypen.RECEIVED else received)
         last_changed = min(last_changed, self.now)
         assigned = self._assignee(rng, status)
@@ -229,8 +272,22 @@ class _CaseMaker:
                 "version": 1,
                 "answers": {"aanvraag": {"toelichting": f"Aanvraag {product.name.lower()}"}},
                 "submission_token": f"{TOKEN_PREFIX}{number:07d}",
+                **_figures(received, closed_at, product, result, asked),
             }
         )
+        if asked:
+            rows.requests.append(
+                {
+                    "zaak_id": zaak_id,
+                    "kind": "vraag",
+                    "question": "Welk kenteken heeft de auto?",
+                    "deadline": taken.date() + timedelta(days=14),
+                    "created_at": taken,
+                    "created_by": BEHANDELAAR[1],
+                    "answer": "AB-123-C",
+                    "answered_at": min(self.now, taken + timedelta(days=2)),
+                }
+            )
         self._history(rows, zaak_id, status, received, taken, closed_at)
         if status == zaaktypen.WAITING:
             rows.requests.append(
@@ -242,6 +299,7 @@ class _CaseMaker:
                     "created_at": taken,
                     "created_by": BEHANDELAAR[1],
                     "answer": "",
+                    "answered_at": None,
                 }
             )
 

@@ -75,7 +75,20 @@ def test_generated_cases(db_engine: Any) -> None:
     with_history = {status.zaak_id for status in statuses}
     assert with_history == {zaak.id for zaak in cases}
     waiting = {zaak.id for zaak in open_cases if zaak.status == zaaktypen.WAITING}
-    assert {request.zaak_id for request in requests} == waiting
+    open_requests = {r.zaak_id for r in requests if r.answered_at is None}
+    assert open_requests == waiting
+    # Closed cases carry the figures the portal writes on close; a case that was not right the
+    # first time has the (answered) request that made it so.
+    asked = {r.zaak_id for r in requests if r.answered_at is not None}
+    assert {zaak.id for zaak in closed if zaak.first_time_right is False} == asked
+    assert 0.1 < len(asked) / len(closed) < 0.3
+    for zaak in closed:
+        expected = zaken_service.closing_figures(
+            zaak, result=zaak.result or "", asked=zaak.id in asked, now=zaak.closed_at
+        )
+        actual = {key: getattr(zaak, key) for key in expected}
+        assert actual == expected, zaak.reference
+    assert all(zaak.closed_month is None and zaak.norm_met is None for zaak in open_cases)
 
     # A second run with the same number adds nothing; a bigger number adds the difference.
     assert generator.generate_cases(db_engine, cases=500, now=NOW) == 0

@@ -9,6 +9,7 @@ Create Date: 2026-11-29 00:31:34.130280
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -114,8 +115,10 @@ def downgrade() -> None:
 
 
 HAREN = ZoneInfo("Europe/Amsterdam")
+BATCH = 5_000
 
 
+@lru_cache(maxsize=100_000)
 def _working_days_between(start: date, end: date) -> int:
     # The rule of portal.zaken.service.working_days_between, frozen here as migrations must be.
     dutch = holidays.country_holidays("NL", years=range(start.year, end.year + 1))
@@ -155,20 +158,36 @@ def _backfill_closed_cases() -> None:
             zaak.c.result,
         ).where(zaak.c.closed_at.is_not(None))
     ).all()
+    statement = (
+        zaak.update()
+        .where(zaak.c.id == sa.bindparam("zaak_id"))
+        .values(
+            closed_month=sa.bindparam("month"),
+            lead_working_days=sa.bindparam("lead"),
+            norm_met=sa.bindparam("norm"),
+            legal_met=sa.bindparam("legal"),
+            first_time_right=sa.bindparam("right"),
+        )
+    )
+    batch: list[dict[str, object]] = []
     for zaak_id, received_at, closed_at, due_by_norm, due_by_law, result in rows:
         closed_on = _local(closed_at)
         decided = result != "ingetrokken"
-        connection.execute(
-            zaak.update()
-            .where(zaak.c.id == zaak_id)
-            .values(
-                closed_month=f"{closed_on:%Y-%m}",
-                lead_working_days=_working_days_between(_local(received_at), closed_on),
-                norm_met=closed_on <= due_by_norm if decided and due_by_norm else None,
-                legal_met=closed_on <= due_by_law if decided and due_by_law else None,
-                first_time_right=zaak_id not in asked,
-            )
+        batch.append(
+            {
+                "zaak_id": zaak_id,
+                "month": f"{closed_on:%Y-%m}",
+                "lead": _working_days_between(_local(received_at), closed_on),
+                "norm": closed_on <= due_by_norm if decided and due_by_norm else None,
+                "legal": closed_on <= due_by_law if decided and due_by_law else None,
+                "right": zaak_id not in asked,
+            }
         )
+        if len(batch) == BATCH:
+            connection.execute(statement, batch)
+            batch = []
+    if batch:
+        connection.execute(statement, batch)
 
 
 def _local(moment: datetime) -> date:
