@@ -74,6 +74,16 @@ def _count(db: Session, *, form_slug: str, started_at: datetime, column: str) ->
     )
 
 
+def add_form_counts(
+    db: Session, *, form_slug: str, month: str, started: int, submitted: int
+) -> None:
+    """Add past counts (the demo's year of history)."""
+    row = db.get(FormMonth, (form_slug, month)) or FormMonth(form_slug=form_slug, month=month)
+    row.started += started
+    row.submitted += submitted
+    db.add(row)
+
+
 def form_months(db: Session, *, months: list[str]) -> list[FormMonth]:
     """How many forms were started in each of these months, and how many of those were sent."""
     query = select(FormMonth).where(col(FormMonth.month).in_(months))
