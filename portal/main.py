@@ -84,11 +84,14 @@ def _include_routers(app: FastAPI, settings: Settings) -> None:
     from portal.backoffice.afspraken import router as backoffice_afspraken_router
     from portal.backoffice.beheer import router as backoffice_beheer_router
     from portal.backoffice.contact import router as backoffice_contact_router
+    from portal.backoffice.prestaties import router as backoffice_prestaties_router
     from portal.backoffice.routes import router as backoffice_router
     from portal.berichten.routes import router as berichten_router
     from portal.health.routes import router as health_router
     from portal.mijn.routes import router as mijn_router
     from portal.pages.routes import router as pages_router
+    from portal.prestaties.feedback import router as prestaties_feedback_router
+    from portal.prestaties.routes import router as prestaties_router
     from portal.producten.routes import router as producten_router
     from portal.zaken.routes import router as zaken_router
 
@@ -107,6 +110,9 @@ def _include_routers(app: FastAPI, settings: Settings) -> None:
     app.include_router(aanvragen_router)
     app.include_router(afspraken_router)
     app.include_router(afspraken_manage_router)
+    app.include_router(prestaties_feedback_router)
+    app.include_router(backoffice_prestaties_router)
+    app.include_router(prestaties_router)
     form_definitions()  # a broken form definition stops start-up, naming file, step and field
     if settings.development_provider_enabled and not settings.is_production:
         from auth.devidp.routes import router as devidp_router

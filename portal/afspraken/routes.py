@@ -12,8 +12,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
 from auth.dependencies import CurrentSession
+from auth.identity import Identity
 from portal.afspraken import booking, journey, links, mail, service, web
 from portal.afspraken.journey import Journey
 from portal.afspraken.models import Appointment
@@ -96,8 +100,24 @@ def choose_time(
 async def hold_time(
     request: Request, identity: PublicAccess, db: SessionDep, settings: SettingsDep
 ) -> Response:
-    """Hold the chosen time for a few minutes and go on to the contact details."""
+    """Hold the chosen time for a few minutes and go on to the contact details.
+
+    Only reading the form happens on the event loop; the database work runs on the thread
+    pool, as in every sync endpoint. On PostgreSQL a hold waits for the row lock of a rival
+    hold of the same time until that one commits; waiting on the event loop would stop the
+    loop the rival needs to commit, and the whole process would hang.
+    """
     form = await request.form()
+    return await run_in_threadpool(_hold_time, request, identity, db, settings, form)
+
+
+def _hold_time(
+    request: Request,
+    identity: Identity | None,
+    db: Session,
+    settings: Settings,
+    form: FormData,
+) -> Response:
     state = Journey.from_params(form)
     earlier = _checked_until_day(request, db, state, settings)
     if earlier is not None:
@@ -266,6 +286,11 @@ def confirm(
         booking.confirm(db, appointment, now=now)
     except (booking.SlotTaken, booking.NotChangeable):
         db.rollback()
+        # Another click on confirm (a double click, a second tab) may have confirmed it
+        # meanwhile: then this one shows the appointment too, not "choose a new time".
+        confirmed = _not_ready_to_check(_held(db, settings, token), token, settings)
+        if confirmed is not None:
+            return confirmed
         return web.render_expired(request, db, appointment, settings=settings, status_code=409)
     mail.queue_appointment_mail(
         db,

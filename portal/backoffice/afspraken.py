@@ -9,6 +9,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
 from auth.identity import Identity
 from portal.afspraken import booking, links, mail, schedule, service
@@ -218,8 +220,17 @@ def new_appointment_form(
 async def book_for_caller(
     request: Request, identity: DeskStaff, db: SessionDep, settings: SettingsDep
 ) -> Response:
-    """Book the chosen time for the caller; the e-mail goes when an address was given."""
+    """Book the chosen time for the caller; the e-mail goes when an address was given.
+
+    The form is read on the event loop, the booking runs on the thread pool (a hold may wait
+    for a rival's row lock on PostgreSQL, which must not stop the loop)."""
     form = await request.form()
+    return await run_in_threadpool(_book_for_caller, request, identity, db, settings, form)
+
+
+def _book_for_caller(
+    request: Request, identity: Identity, db: Session, settings: Settings, form: FormData
+) -> Response:
     state = Journey.from_params(form)
     values = {key: str(form.get(key, "")).strip()[:254] for key in ("naam", "email", "telefoon")}
     errors = _checked(db, state, settings)

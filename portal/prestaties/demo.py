@@ -27,16 +27,6 @@ NORMS = (
         position=1,
     ),
     ServiceNorm(
-        code="vraag-beantwoord",
-        channel="online",
-        product="vraag",
-        text_nl="Een vraag via Mijn Haren of e-mail beantwoorden wij binnen 3 werkdagen.",
-        text_en="We answer a question sent through Mijn Haren or by e-mail within 3 working days.",
-        target=3,
-        unit="werkdagen",
-        position=2,
-    ),
-    ServiceNorm(
         code="telefoon-opgenomen",
         channel="telefoon",
         text_nl="Wij nemen de telefoon (14 050) binnen 30 seconden op.",
@@ -44,7 +34,7 @@ NORMS = (
         target=30,
         unit="seconden",
         measured_here=False,
-        position=3,
+        position=2,
     ),
     ServiceNorm(
         code="eerste-keer-goed",
@@ -53,7 +43,7 @@ NORMS = (
         text_en="We handle 80% of applications without asking you for more information.",
         target=80,
         unit="procent",
-        position=4,
+        position=3,
     ),
 )
 

@@ -115,9 +115,16 @@ def _notify(db: Session, zaak: Zaak, kind: str, settings: Settings, now: datetim
     subject = berichten.KINDS[kind].label
     link = f"{settings.base_url.rstrip('/')}/mijn/zaken/{zaak.reference}"
     greeting = f"Beste {zaak.initiator_name}," if zaak.initiator_name else "Beste inwoner,"
+    feedback = (
+        "Hoe tevreden bent u over hoe wij uw aanvraag hebben afgehandeld? "
+        f"Laat het ons weten:\n{link}#reactie\n\n"
+        if kind == "decision_made"
+        else ""
+    )
     body = (
         f"{greeting}\n\n{subject}.\n\n"
         f"Kijk in Mijn Haren wat er is veranderd:\n{link}\n\n"
+        f"{feedback}"
         "Met vriendelijke groet,\nGemeente Haren\n"
     )
     berichten.queue_message(

@@ -12,6 +12,7 @@ from sqlmodel import Session
 from auth.identity import Identity
 from portal.database import SessionDep
 from portal.files import file_store
+from portal.prestaties.feedback import case_box as feedback_box
 from portal.security import CustomerAccess
 from portal.settings import SettingsDep
 from portal.templating import current_language, gettext, render, url_for
@@ -60,7 +61,8 @@ def zaak_detail(
 ) -> HTMLResponse:
     """One case: dates, timeline, what we need from you, documents, messages and the result."""
     zaak = web.zaak_or_404(db, identity, reference)
-    return web.render_detail(request, db, zaak, notice=web.notice_text(melding))
+    feedback = feedback_box(db, zaak, thanks=melding == "reactie") if zaak.closed_at else None
+    return web.render_detail(request, db, zaak, notice=web.notice_text(melding), feedback=feedback)
 
 
 @router.get("/mijn/zaken/{reference}/documenten/{document_id}", name="zaken:document")

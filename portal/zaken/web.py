@@ -14,6 +14,7 @@ from sqlmodel import Session
 from auth.identity import Identity
 from formulieren.fields.base import has_control_characters
 from formulieren.fields.bestand import human_size
+from portal.prestaties import service as prestaties_service
 from portal.templating import current_language, gettext, render
 from portal.zaken import service, uploads, zaaktypen
 from portal.zaken.handling import Actor
@@ -137,8 +138,10 @@ def render_detail(
     state: FormState | None = None,
     notice: str = "",
     status_code: int = 200,
+    feedback: Any = None,
 ) -> HTMLResponse:
-    """The case page: dates, timeline, action needed, documents, messages, result."""
+    """The case page: dates, timeline, action needed, documents, messages, result (and, on a
+    closed case, the feedback box: `feedback`, see portal/prestaties/feedback.py)."""
     assert zaak.id is not None
     state = state or FormState()
     language = current_language()
@@ -159,6 +162,10 @@ def render_detail(
         "notice": notice,
         "answer_max": ANSWER_MAX,
         "message_max": MESSAGE_MAX,
+        "feedback": feedback,
+        "norm_result": prestaties_service.last_month_result(
+            db, product=zaak.zaaktype, today=service.local_date(now())
+        ),
     }
     return render(request, "zaken/detail.html", context, status_code=status_code)
 

@@ -197,5 +197,8 @@ def test_case_emails_hold_only_the_name_and_a_link(
         assert [word for word in forbidden if word in text] == []
         assert body.startswith("Beste Suzanne Moulin,")
         links = [line for line in body.splitlines() if "://" in line]
-        assert links == [f"http://testserver/mijn/zaken/{reference}"]
+        case_link = f"http://testserver/mijn/zaken/{reference}"
+        # The closing e-mail also links to the feedback question on the case page.
+        closing = mail["Subject"] == "Wij hebben uw zaak afgehandeld"
+        assert links == ([case_link, f"{case_link}#reactie"] if closing else [case_link])
         assert mail["To"] == "suzanne.moulin@example.nl"
