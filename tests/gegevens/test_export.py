@@ -181,4 +181,5 @@ def test_100_cases_export_within_seconds(
     assert len(data["zaken"]) == 100
     assert len(data["berichten"]) == 100
     assert len([n for n in archive.namelist() if n.startswith("zaken/")]) == 100
-    assert seconds < 5, f"export took {seconds:.2f} s"
+    # About 1 s on an idle machine; the margin is for a loaded CI machine with 2 cores.
+    assert seconds < 10, f"export took {seconds:.2f} s"
