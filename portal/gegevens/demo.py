@@ -35,10 +35,13 @@ def load_gegevens_demo(db: Session, settings: Settings) -> str:
             initiator=zaken_service.Initiator(
                 kind="natuurlijk_persoon", bsn=LANCE_BSN, name="Lance Smit"
             ),
-            answers={"nieuw-adres": {"toelichting": "Wij verhuizen naar de Rijksstraatweg 8"}},
+            # A short answer set without a form (shown as a plain list, like the zaken demo's).
+            answers={
+                "aanvraag": {"toelichting": "Wij verhuizen op 1 januari naar Rijksstraatweg 8"},
+                "contact": {"email": "lance.smit@example.nl"},
+            },
             submission_token=TOKEN,
             received_at=now - timedelta(days=3),
-            form_slug="verhuizing",
             contact_email="lance.smit@example.nl",
         )
         reference = zaak.reference

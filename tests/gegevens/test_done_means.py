@@ -63,3 +63,10 @@ def test_done_means(
     assert relocation_case
     assert relocation_case[0]["product"] == "verhuizing-doorgeven"
     assert len(data["zaken"]) >= 4  # his demo cases are all there
+
+    # The demo case opens in the back office, and that look is in Lance's log too.
+    login("staff:behandelaar")
+    assert client.get(f"/backoffice/zaken/{reference}").status_code == 200
+    login("lance")
+    log = page(client.get("/mijn/gegevens/inzage"))
+    assert len(log.select("section[aria-labelledby=medewerkers] tbody tr")) == len(staff_rows) + 1
