@@ -24,6 +24,8 @@ from portal.templating import current_language, gettext, local_datetime, render,
 
 router = APIRouter()
 export_rate_limit = rate_limit("export", lambda settings: settings.export_rate_limit)
+# Sending codes costs an e-mail or text message to an address someone typed: a few a minute.
+code_rate_limit = rate_limit("code", lambda settings: settings.verification_code_max_attempts)
 Posted = Annotated[str, Form(max_length=300)]
 
 
@@ -291,7 +293,9 @@ def email_form(request: Request, identity: CustomerAccess, db: SessionDep) -> HT
     return _address_form(request, identity, db, contact.EMAIL)
 
 
-@router.post("/mijn/gegevens/e-mail", name="gegevens:email_send")
+@router.post(
+    "/mijn/gegevens/e-mail", name="gegevens:email_send", dependencies=[Depends(code_rate_limit)]
+)
 def email_send(
     request: Request,
     identity: CustomerAccess,
@@ -327,7 +331,9 @@ def phone_form(request: Request, identity: CustomerAccess, db: SessionDep) -> HT
     return _address_form(request, identity, db, contact.PHONE)
 
 
-@router.post("/mijn/gegevens/telefoon", name="gegevens:phone_send")
+@router.post(
+    "/mijn/gegevens/telefoon", name="gegevens:phone_send", dependencies=[Depends(code_rate_limit)]
+)
 def phone_send(
     request: Request,
     identity: CustomerAccess,

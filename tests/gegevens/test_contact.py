@@ -270,3 +270,17 @@ def test_a_company_verifies_an_address_too(
         stored = db.get(ContactDetails, "kvk:69599084")
     assert stored is not None
     assert stored.email == "info@dagobert.example"
+
+
+def test_sending_codes_is_limited_per_minute(
+    client: TestClient, login: Login, db_engine: Any, settings: Settings
+) -> None:
+    login("suzanne")
+    for number in range(settings.verification_code_max_attempts):
+        assert post(client, EMAIL, email=f"a{number}@example.nl").status_code == 303
+    limited = post(client, EMAIL, email="nog-een@example.nl")
+    assert limited.status_code == 429
+    assert "retry-after" in limited.headers
+    with Session(db_engine) as db:
+        addresses = {c.address for c in db.exec(select(VerificationCode)).all()}
+    assert "nog-een@example.nl" not in addresses
