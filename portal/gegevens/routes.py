@@ -44,6 +44,41 @@ def _notice(key: str) -> str:
     return notices.get(key, "")
 
 
+def _render_overview(
+    request: Request,
+    identity: Identity,
+    loaded: Any,
+    db: Any,
+    brp: Any,
+    kvk: Any,
+    *,
+    show_bsn: bool = False,
+    notice: str = "",
+    post_error: str = "",
+    status_code: int = 200,
+) -> HTMLResponse:
+    context: dict[str, Any] = {
+        "identity": identity,
+        "notice": notice,
+        "post_error": post_error,
+        "has_errors": bool(post_error),
+        "details": service.contact_details(db, owner=_owner(identity)),
+        "field_label": web.field_label,
+    }
+    if identity.is_resident:
+        persoon = service.get_persoon_for_session(db, loaded=loaded, brp=brp)
+        context["persoon"] = persoon
+        context["show_bsn"] = show_bsn
+        context["masked_bsn"] = web.masked_bsn(persoon.burgerservicenummer) if persoon else ""
+        if persoon is not None:
+            request.state.display_name = persoon.naam.display
+    else:
+        profiel = service.get_basisprofiel_for_session(db, loaded=loaded, kvk=kvk)
+        context["profiel"] = profiel
+        context["branches"] = web.branches_in_order(profiel, identity.vestiging) if profiel else []
+    return render(request, "gegevens/overzicht.html", context, status_code=status_code)
+
+
 @router.get("/mijn/gegevens", name="gegevens:overview")
 def overview(
     request: Request,
@@ -58,24 +93,9 @@ def overview(
     """Your data from the BRP (or the company's from the KVK) and your contact details.
     `?bsn=toon` shows the whole BSN: a plain link, logged nowhere and changing nothing."""
     assert loaded is not None
-    context: dict[str, Any] = {
-        "identity": identity,
-        "notice": _notice(opgeslagen),
-        "details": service.contact_details(db, owner=_owner(identity)),
-        "field_label": web.field_label,
-    }
-    if identity.is_resident:
-        persoon = service.get_persoon_for_session(db, loaded=loaded, brp=brp)
-        context["persoon"] = persoon
-        context["show_bsn"] = bsn == "toon"
-        context["masked_bsn"] = web.masked_bsn(persoon.burgerservicenummer) if persoon else ""
-        if persoon is not None:
-            request.state.display_name = persoon.naam.display
-    else:
-        profiel = service.get_basisprofiel_for_session(db, loaded=loaded, kvk=kvk)
-        context["profiel"] = profiel
-        context["branches"] = web.branches_in_order(profiel, identity.vestiging) if profiel else []
-    return render(request, "gegevens/overzicht.html", context)
+    return _render_overview(
+        request, identity, loaded, db, brp, kvk, show_bsn=bsn == "toon", notice=_notice(opgeslagen)
+    )
 
 
 @router.get("/mijn/gegevens/inzage", name="gegevens:access_log")
@@ -375,9 +395,10 @@ def paper_post(
 ) -> Response:
     """Digital only, or letters on paper too."""
     if post not in ("digitaal", "papier"):
-        response = overview(request, identity, loaded, db, brp, kvk)
-        response.status_code = 422
-        return response
+        problem = gettext("Kies hoe u brieven van ons wilt krijgen")
+        return _render_overview(
+            request, identity, loaded, db, brp, kvk, post_error=problem, status_code=422
+        )
     contact.set_paper_post(db, owner=_owner(identity), paper=post == "papier", now=web.now())
     target = f"{url_for('gegevens:overview')}?opgeslagen=post#berichten"
     return RedirectResponse(target, status_code=303)

@@ -219,7 +219,11 @@ def test_a_company_is_sent_to_the_kvk_for_corrections(
 
 def test_paper_post_choice(client: TestClient, login: Login, db_engine: Any) -> None:
     login("suzanne")
-    assert post(client, "/mijn/gegevens/post", post="per duif").status_code == 422
+    refused = post(client, "/mijn/gegevens/post", post="per duif")
+    assert refused.status_code == 422
+    summary = page(refused).select_one(".haren-error-summary a[href='#post']")
+    assert summary is not None
+    assert "Kies hoe u brieven van ons wilt krijgen" in summary.get_text()
     saved = post(client, "/mijn/gegevens/post", post="papier")
     assert saved.status_code == 303
     shown = client.get(saved.headers["location"])
