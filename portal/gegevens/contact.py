@@ -241,20 +241,6 @@ def verify_code(
     return code.address, previous
 
 
-def remove_contact(db: Session, *, owner: str, channel: str, now: datetime) -> None:
-    """Forget the e-mail address or phone number (messages then use the case's address)."""
-    details = db.get(ContactDetails, owner)
-    if details is None:
-        return
-    if channel == EMAIL:
-        details.email, details.email_verified_at = None, None
-    else:
-        details.phone, details.phone_verified_at = None, None
-    details.updated_at = now
-    db.add(details)
-    db.flush()
-
-
 def notify_old_address(
     db: Session,
     *,
