@@ -18,8 +18,10 @@ from sqlalchemy import case, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from auth.identity import Identity
 from portal.aanvragen import service as aanvragen_service
 from portal.afspraken import service as afspraken_service
+from portal.gegevens import service as gegevens_service
 from portal.prestaties.models import Feedback, ServiceNorm, WaitMeasurement
 from portal.zaken import service as zaken_service
 from portal.zaken.models import Zaak
@@ -319,3 +321,45 @@ def summary_by_product(
             merged[days] += count
         total.lead_days = dict(merged)
     return totals
+
+
+EXPORT_TABLES = ("tevredenheid",)
+
+
+def export_personal_data(db: Session, identity: Identity) -> list[gegevens_service.ExportSection]:
+    """What the person told us about our service, for "Download mijn gegevens"."""
+    if identity.bsn:
+        condition = col(Feedback.owner_bsn) == identity.bsn
+    elif identity.kvk:
+        condition = col(Feedback.owner_kvk) == identity.kvk
+    else:
+        return []
+    rows = db.exec(select(Feedback).where(condition).order_by(col(Feedback.created_at))).all()
+    return [
+        gegevens_service.ExportSection(
+            key="reacties",
+            title="Uw reacties op onze dienstverlening",
+            description="Wat u ons liet weten na een zaak of een afspraak.",
+            fields={
+                "over": "zaak of afspraak",
+                "product": "het product",
+                "maand": "de maand (JJJJ-MM)",
+                "cijfer": "uw cijfer van 1 tot 5",
+                "opmerking": "uw opmerking",
+                "naam_zichtbaar": "true: de medewerker mag zien dat de reactie van u is",
+                "gegeven_op": "wanneer (UTC)",
+            },
+            records=[
+                {
+                    "over": row.subject_kind,
+                    "product": row.product,
+                    "maand": row.month,
+                    "cijfer": row.score,
+                    "opmerking": row.comment,
+                    "naam_zichtbaar": row.share_identity,
+                    "gegeven_op": gegevens_service.iso(row.created_at),
+                }
+                for row in rows
+            ],
+        )
+    ]
