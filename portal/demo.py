@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from portal.afspraken.demo import load_afspraken_demo
 from portal.database import make_engine
+from portal.gegevens.demo import load_gegevens_demo
 from portal.prestaties.demo import load_prestaties_demo
 from portal.settings import Settings
 from portal.zaken.demo import load_zaken_demo
@@ -15,7 +16,12 @@ from portal.zaken.demo import load_zaken_demo
 DemoLoader = Callable[[Session, Settings], str]
 
 # Each domain adds its loader here; each loader is idempotent and says what it did.
-DEMO_LOADERS: list[DemoLoader] = [load_zaken_demo, load_afspraken_demo, load_prestaties_demo]
+DEMO_LOADERS: list[DemoLoader] = [
+    load_zaken_demo,
+    load_afspraken_demo,
+    load_prestaties_demo,
+    load_gegevens_demo,
+]
 
 
 def load_demo_data(settings: Settings) -> Iterator[str]:

@@ -87,6 +87,7 @@ def _include_routers(app: FastAPI, settings: Settings) -> None:
     from portal.backoffice.prestaties import router as backoffice_prestaties_router
     from portal.backoffice.routes import router as backoffice_router
     from portal.berichten.routes import router as berichten_router
+    from portal.gegevens.routes import router as gegevens_router
     from portal.health.routes import router as health_router
     from portal.mijn.routes import router as mijn_router
     from portal.pages.routes import router as pages_router
@@ -102,6 +103,7 @@ def _include_routers(app: FastAPI, settings: Settings) -> None:
     app.include_router(mijn_router)
     app.include_router(zaken_router)
     app.include_router(berichten_router)
+    app.include_router(gegevens_router)
     app.include_router(backoffice_router)
     app.include_router(backoffice_actions_router)
     app.include_router(backoffice_contact_router)

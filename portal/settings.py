@@ -66,6 +66,11 @@ class Settings(BaseSettings):
     login_rate_limit: int = Field(default=20, ge=1, description="logins per client per minute")
     graceful_shutdown_seconds: int = Field(default=20, ge=1)
     draft_lifetime_days: int = Field(default=30, ge=1, le=365)
+    # Personal data (issue 6): the access log names the employee only when this is set.
+    access_log_shows_staff_name: bool = False
+    verification_code_minutes: int = Field(default=15, ge=1, le=60)
+    verification_code_max_attempts: int = Field(default=5, ge=1, le=10)
+    export_rate_limit: int = Field(default=10, ge=1, description="exports per client per minute")
     http_timeout_seconds: float = Field(default=10.0, gt=0)
     appointment_window_weeks: int = Field(default=8, ge=1, le=52)
     appointment_hold_minutes: int = Field(default=10, ge=1, le=60)

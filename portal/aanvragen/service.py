@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from auth.identity import Identity
 from portal.aanvragen.models import Draft, DraftUpload, FormMonth
 from portal.berichten import service as berichten_service
+from portal.gegevens import service as gegevens_service
 from portal.zaken import service as zaken_service
 
 
@@ -295,3 +296,67 @@ def purge_expired_drafts(db: Session, *, now: datetime) -> int:
 def referenced_files(db: Session) -> set[str]:
     """Every stored file a row still refers to (draft uploads and case documents)."""
     return set(db.exec(select(DraftUpload.id)).all()) | zaken_service.stored_document_names(db)
+
+
+EXPORT_TABLES = ("aanvraag_draft", "aanvraag_upload")
+
+
+def _drafts_of(identity: Identity) -> Any:
+    """A company login without a branch owns the drafts of all its branches (as its cases)."""
+    if identity.is_company and not identity.vestiging:
+        return col(Draft.owner).startswith(f"kvk:{identity.kvk}:", autoescape=True)
+    return col(Draft.owner) == owner_key(identity, None)
+
+
+def export_personal_data(db: Session, identity: Identity) -> list[gegevens_service.ExportSection]:
+    """Forms the person started (sent or not), with their answers and uploaded files."""
+    iso = gegevens_service.iso
+    drafts = db.exec(
+        select(Draft).where(_drafts_of(identity)).order_by(col(Draft.created_at))
+    ).all()
+    ids = [d.id for d in drafts]
+    uploads = (
+        db.exec(select(DraftUpload).where(col(DraftUpload.draft_id).in_(ids))).all() if ids else []
+    )
+    by_draft: dict[str, list[DraftUpload]] = {}
+    for upload in uploads:
+        by_draft.setdefault(upload.draft_id, []).append(upload)
+    records: list[dict[str, Any]] = []
+    files: list[gegevens_service.ExportFile] = []
+    for draft in drafts:
+        draft_files = []
+        for upload in by_draft.get(draft.id, []):
+            name = gegevens_service.safe_file_name(upload.filename)
+            path = f"aanvragen/{draft.id[:8]}/{upload.id[:8]}-{name}"
+            files.append(gegevens_service.ExportFile(path=path, stored_name=upload.id))
+            draft_files.append({"naam": upload.filename, "grootte": upload.size, "bestand": path})
+        records.append(
+            {
+                "formulier": draft.form_slug,
+                "antwoorden": draft.answers,
+                "bestanden": draft_files,
+                "begonnen_op": iso(draft.created_at),
+                "gewijzigd_op": iso(draft.updated_at),
+                "verloopt_op": iso(draft.expires_at) if draft.submitted_at is None else None,
+                "verstuurd_op": iso(draft.submitted_at),
+                "zaak": draft.zaak_reference,
+            }
+        )
+    return [
+        gegevens_service.ExportSection(
+            key="aanvragen",
+            title="Formulieren die u invulde",
+            description="Formulieren die u begon, verstuurd of nog niet, met uw antwoorden.",
+            fields={
+                "formulier": "welk formulier",
+                "antwoorden": "uw antwoorden per stap",
+                "bestanden": "bestanden die u nog niet verstuurde; 'bestand' is de plek in de ZIP",
+                "begonnen_op": "wanneer u begon (UTC)",
+                "verloopt_op": "wanneer wij een niet verstuurd formulier weggooien (UTC)",
+                "verstuurd_op": "wanneer u het verstuurde (UTC)",
+                "zaak": "het zaaknummer dat het formulier kreeg",
+            },
+            records=records,
+            files=files,
+        )
+    ]

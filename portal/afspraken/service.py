@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
+from auth.identity import Identity
 from portal.afspraken import schedule
 from portal.afspraken.models import (
     Appointment,
@@ -24,6 +25,7 @@ from portal.afspraken.models import (
     Location,
     OpeningHours,
 )
+from portal.gegevens import service as gegevens_service
 from portal.settings import Settings
 
 MAX_PRODUCTS = 3
@@ -397,3 +399,53 @@ def _first_free_day(
             return min(times)
         start = end + timedelta(days=1)
     return None
+
+
+EXPORT_TABLES = ("afspraak", "afspraak_bezetting")
+
+
+def export_personal_data(db: Session, identity: Identity) -> list[gegevens_service.ExportSection]:
+    """The person's appointments (made while logged in), for "Download mijn gegevens". The desk
+    units (afspraak_bezetting) are the appointment's time, which is in each record."""
+    iso = gegevens_service.iso
+    appointments = appointments_for(db, bsn=identity.bsn, kvk=identity.kvk)
+    return [
+        gegevens_service.ExportSection(
+            key="afspraken",
+            title="Afspraken",
+            description="Uw afspraken op het gemeentehuis of een servicepunt.",
+            fields={
+                "kenmerk": "het kenmerk van de afspraak",
+                "stand": "bevestigd, geannuleerd, verschenen of niet_verschenen",
+                "producten": "waarvoor de afspraak is",
+                "personen": "voor hoeveel personen",
+                "locatie": "waar",
+                "begint_op": "begin (UTC)",
+                "eindigt_op": "einde (UTC)",
+                "naam": "de naam die u opgaf",
+                "email": "het e-mailadres dat u opgaf",
+                "telefoon": "het telefoonnummer dat u opgaf",
+                "gemaakt_op": "wanneer de afspraak is gemaakt (UTC)",
+                "afgezegd_op": "wanneer de afspraak is afgezegd (UTC)",
+                "keer_verzet": "hoe vaak de afspraak is verzet",
+            },
+            records=[
+                {
+                    "kenmerk": a.reference,
+                    "stand": a.state,
+                    "producten": list(a.product_codes),
+                    "personen": a.persons,
+                    "locatie": a.location_code,
+                    "begint_op": iso(a.starts_at),
+                    "eindigt_op": iso(a.ends_at),
+                    "naam": a.name,
+                    "email": a.email,
+                    "telefoon": a.phone,
+                    "gemaakt_op": iso(a.confirmed_at or a.created_at),
+                    "afgezegd_op": iso(a.cancelled_at),
+                    "keer_verzet": a.rescheduled_count,
+                }
+                for a in appointments
+            ],
+        )
+    ]

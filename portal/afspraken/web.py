@@ -230,10 +230,20 @@ def contact_values(
 ) -> dict[str, str]:
     """What the details form shows: what was given before, else what the municipality knows."""
     values = {"naam": appointment.name, "email": appointment.email, "telefoon": appointment.phone}
-    if not values["naam"] and identity is not None and identity.is_resident and loaded is not None:
+    if appointment.name or identity is None:
+        return values
+    if identity.is_resident and loaded is not None:
         persoon = gegevens.get_persoon_for_session(db, loaded=loaded, brp=brp)
         if persoon is not None:
             values["naam"] = persoon.naam.display
+    owner = gegevens.owner_of(identity)
+    details = gegevens.contact_details(db, owner=owner) if owner else None
+    if details is not None:
+        # Only what the person verified with a code is used without asking.
+        if details.email and details.email_verified_at:
+            values["email"] = details.email
+        if details.phone and details.phone_verified_at:
+            values["telefoon"] = details.phone
     return values
 
 

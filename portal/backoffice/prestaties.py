@@ -17,7 +17,7 @@ from portal.afspraken import service as afspraken_service
 from portal.afspraken import web as afspraken_web
 from portal.backoffice.web import today
 from portal.database import SessionDep
-from portal.prestaties import service
+from portal.prestaties import reacties, service
 from portal.security import staff
 from portal.templating import current_language, render
 from portal.zaken import zaaktypen
@@ -91,7 +91,7 @@ def comments(
         "backoffice/prestaties_reacties.html",
         {
             "identity": identity,
-            "page": service.comments_page(db, page=pagina),
+            "page": reacties.comments_page(db, page=pagina),
             "names": product_names(db),
             "month_name": month_name,
         },

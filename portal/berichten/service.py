@@ -10,7 +10,9 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from auth.identity import Identity
 from portal.berichten.models import MessagePreference, OutboxMessage
+from portal.gegevens import service as gegevens_service
 
 
 def N_(text: str) -> str:  # noqa: N802 (Babel's marker name)
@@ -48,11 +50,15 @@ PAGE_SIZE = 25
 
 @dataclass(frozen=True)
 class Recipient:
-    """Who a message is for: the person (to show it in their log) and their e-mail address."""
+    """Who a message is for: the person (to show it in their log) and their e-mail address.
+
+    A person's verified address (in /mijn/gegevens) wins over `email`, unless `exact` is set:
+    a verification code must reach the address being verified, a change notice the old one."""
 
     email: str | None
     bsn: str | None = None
     kvk: str | None = None
+    exact: bool = False
 
     @property
     def owner(self) -> str | None:
@@ -85,6 +91,10 @@ def queue_message(
 ) -> OutboxMessage:
     """Write one message to the outbox; the worker sends it after the transaction commits."""
     to = recipient if isinstance(recipient, Recipient) else Recipient(email=recipient)
+    if to.owner and not to.exact:
+        verified = gegevens_service.verified_email(db, owner=to.owner)
+        if verified:
+            to = Recipient(email=verified, bsn=to.bsn, kvk=to.kvk)
     skipped = ""
     if not to.email:
         skipped = "geen_adres"
@@ -172,3 +182,55 @@ def delivery_state(message: OutboxMessage) -> str:
     if message.skipped == "geen_adres":
         return "geen_adres"
     return "vertraagd" if message.attempts > 0 else "wordt_verstuurd"
+
+
+EXPORT_TABLES = ("outbox_message", "bericht_voorkeur")
+
+
+def export_personal_data(db: Session, identity: Identity) -> list[gegevens_service.ExportSection]:
+    """The person's messages and e-mail choices, for "Download mijn gegevens"."""
+    iso = gegevens_service.iso
+    messages = db.exec(
+        select(OutboxMessage)
+        .where(*_owned(identity.bsn, identity.kvk))
+        .order_by(col(OutboxMessage.created_at), col(OutboxMessage.id))
+    ).all()
+    owner = Recipient(email=None, bsn=identity.bsn, kvk=identity.kvk).owner
+    chosen = preferences(db, owner=owner) if owner else {}
+    return [
+        gegevens_service.ExportSection(
+            key="berichten",
+            title="Berichten",
+            description="Elk bericht dat wij u stuurden, en of de e-mail is verstuurd.",
+            fields={
+                "soort": "het soort bericht",
+                "onderwerp": "het onderwerp",
+                "tekst": "de tekst van het bericht",
+                "email": "het e-mailadres waar het naartoe ging (leeg: niet gemaild)",
+                "zaak": "het zaaknummer",
+                "aangemaakt_op": "wanneer wij het bericht maakten (UTC)",
+                "verstuurd_op": "wanneer de e-mail is verstuurd (UTC)",
+                "niet_gemaild": "voorkeur: u zette dit soort e-mail uit; geen_adres: geen adres",
+            },
+            records=[
+                {
+                    "soort": m.kind,
+                    "onderwerp": m.subject,
+                    "tekst": m.body_text,
+                    "email": m.recipient,
+                    "zaak": m.zaak_reference,
+                    "aangemaakt_op": iso(m.created_at),
+                    "verstuurd_op": iso(m.sent_at),
+                    "niet_gemaild": m.skipped,
+                }
+                for m in messages
+            ],
+        ),
+        gegevens_service.ExportSection(
+            key="berichtvoorkeuren",
+            title="Welke e-mail u wilt krijgen",
+            description="Per soort bericht: of wij u er een e-mail over sturen.",
+            fields={"soort": "het soort bericht", "email": "true: u krijgt er een e-mail over"},
+            records=[{"soort": code, "email": wanted} for code, wanted in chosen.items()],
+        ),
+    ]

@@ -16,7 +16,7 @@ from portal.afspraken import service as afspraken_service
 from portal.afspraken import web as afspraken_web
 from portal.afspraken.models import Appointment
 from portal.database import SessionDep
-from portal.prestaties import service
+from portal.prestaties import reacties, service
 from portal.prestaties.models import Feedback
 from portal.security import CustomerAccess
 from portal.templating import gettext, render, url_for
@@ -74,7 +74,7 @@ class FeedbackBox:
 
     @property
     def comment_max(self) -> int:
-        return service.FEEDBACK_COMMENT_MAX
+        return reacties.FEEDBACK_COMMENT_MAX
 
 
 @dataclass
@@ -98,7 +98,7 @@ def read_answer(score: str, comment: str, share: str) -> tuple[Answer | None, Fo
             ),
         )
     problem = zaken_web.text_problem(
-        text, label=gettext("Toelichting"), maximum=service.FEEDBACK_COMMENT_MAX, required=False
+        text, label=gettext("Toelichting"), maximum=reacties.FEEDBACK_COMMENT_MAX, required=False
     )
     if problem:
         state.add(COMMENT_FIELD, problem)
@@ -124,7 +124,7 @@ def case_box(db: Session, zaak: Zaak, *, thanks: bool = False) -> FeedbackBox:
     return FeedbackBox(
         action=url_for("prestaties:case_feedback", reference=zaak.reference),
         question=gettext("Hoe tevreden bent u over hoe wij uw aanvraag hebben afgehandeld?"),
-        given=service.feedback_for(db, subject_kind="zaak", subject_id=zaak.id),
+        given=reacties.feedback_for(db, subject_kind="zaak", subject_id=zaak.id),
         open_for_feedback=zaak.closed_at is not None,
         thanks=thanks,
     )
@@ -158,12 +158,12 @@ def case_feedback(
             request, db, zaak, state=state, feedback=_box_with(box, state), status_code=422
         )
     try:
-        service.give_feedback(
+        reacties.give_feedback(
             db,
             subject_kind="zaak",
             subject_id=zaak.id,
             product=zaak.zaaktype,
-            month=service.case_feedback_month(zaak),
+            month=reacties.case_feedback_month(zaak),
             score=answer.score,
             comment=answer.comment,
             share_identity=answer.share_identity,
@@ -171,7 +171,7 @@ def case_feedback(
             owner_kvk=identity.kvk,
             now=zaken_web.now(),
         )
-    except service.FeedbackExists:
+    except reacties.FeedbackExists:
         state = FormState(problem=already_message())
         return zaken_web.render_detail(
             request, db, zaak, state=state, feedback=case_box(db, zaak), status_code=409
@@ -200,7 +200,7 @@ def appointment_box(db: Session, appointment: Appointment, *, thanks: bool = Fal
     return FeedbackBox(
         action=url_for("prestaties:appointment_feedback", kenmerk=appointment.reference),
         question=gettext("Hoe tevreden bent u over uw afspraak bij de gemeente?"),
-        given=service.feedback_for(db, subject_kind="afspraak", subject_id=appointment.id),
+        given=reacties.feedback_for(db, subject_kind="afspraak", subject_id=appointment.id),
         open_for_feedback=appointment.state == "verschenen",
         thanks=thanks,
     )
@@ -280,11 +280,11 @@ def appointment_feedback(
             request, db, appointment, _box_with(box, state), state=state, status_code=422
         )
     try:
-        service.give_feedback(
+        reacties.give_feedback(
             db,
             subject_kind="afspraak",
             subject_id=appointment.id,
-            product=service.appointment_feedback_product(appointment),
+            product=reacties.appointment_feedback_product(appointment),
             month=service.month_of(appointment.starts_at),
             score=answer.score,
             comment=answer.comment,
@@ -293,7 +293,7 @@ def appointment_feedback(
             owner_kvk=identity.kvk,
             now=zaken_web.now(),
         )
-    except service.FeedbackExists:
+    except reacties.FeedbackExists:
         state = FormState(problem=already_message())
         box = appointment_box(db, appointment)
         return _render_appointment(request, db, appointment, box, state=state, status_code=409)

@@ -15,6 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from auth.identity import Identity
+from portal.gegevens import service as gegevens_service
 from portal.zaken import zaaktypen
 from portal.zaken.models import (
     ReferenceCounter,
@@ -188,6 +189,11 @@ def get_zaak_by_reference(db: Session, *, reference: str) -> Zaak | None:
     if not REFERENCE_PATTERN.match(reference):
         return None
     return db.exec(select(Zaak).where(col(Zaak.reference) == reference)).first()
+
+
+def reference_for_token(db: Session, *, token: str) -> str | None:
+    """The reference of the case created with this submission token, if there is one."""
+    return db.exec(select(Zaak.reference).where(col(Zaak.submission_token) == token)).first()
 
 
 def _owned_by(identity: Identity) -> list[Any]:
@@ -439,3 +445,124 @@ def zaken_waiting_for(db: Session, *, identity: Identity, limit: int = 10) -> li
         .limit(limit)
     )
     return list(db.exec(query).all())
+
+
+# zaak_naamwoord holds only words of the initiator's name, which the case itself exports.
+EXPORT_TABLES = ("zaak", "zaak_status", "zaak_document", "zaak_verzoek", "zaak_bericht")
+
+
+def export_personal_data(db: Session, identity: Identity) -> list[gegevens_service.ExportSection]:
+    """The person's cases with statuses, answers, documents (the files too), requests and
+    messages. Five queries whatever the number of cases, so 100 cases take no longer than one."""
+    iso = gegevens_service.iso
+    zaken = db.exec(select(Zaak).where(*_owned_by(identity)).order_by(col(Zaak.received_at))).all()
+    ids = [z.id for z in zaken if z.id is not None]
+    children: dict[type[Any], dict[int, list[Any]]] = {}
+    models: tuple[Any, ...] = (ZaakStatus, ZaakDocument, ZaakVerzoek, ZaakBericht)
+    for model in models:
+        grouped: dict[int, list[Any]] = {}
+        if ids:
+            rows = db.exec(
+                select(model).where(col(model.zaak_id).in_(ids)).order_by(col(model.id))
+            ).all()
+            for row in rows:
+                grouped.setdefault(row.zaak_id, []).append(row)
+        children[model] = grouped
+    records: list[dict[str, Any]] = []
+    files: list[gegevens_service.ExportFile] = []
+    for zaak in zaken:
+        assert zaak.id is not None
+        documents = []
+        for document in children[ZaakDocument].get(zaak.id, []):
+            path = (
+                f"zaken/{zaak.reference}/{document.id}-"
+                f"{gegevens_service.safe_file_name(document.filename)}"
+            )
+            files.append(gegevens_service.ExportFile(path=path, stored_name=document.stored_name))
+            documents.append(
+                {
+                    "titel": document.title,
+                    "naam": document.filename,
+                    "soort": document.content_type,
+                    "grootte": document.size,
+                    "sha256": document.sha256,
+                    "bron": document.source,
+                    "toegevoegd_op": iso(document.created_at),
+                    "bestand": path,
+                }
+            )
+        records.append(
+            {
+                "zaaknummer": zaak.reference,
+                "product": zaak.zaaktype,
+                "omschrijving": zaak.omschrijving,
+                "kanaal": zaak.channel,
+                "naam": zaak.initiator_name,
+                "vestiging": zaak.initiator_vestiging,
+                "gemachtigde": zaak.representative_name,
+                "email": zaak.contact_email,
+                "status": zaak.status,
+                "ontvangen_op": iso(zaak.received_at),
+                "klaar_volgens_norm": zaak.due_by_norm.isoformat() if zaak.due_by_norm else None,
+                "uiterlijk_klaar": zaak.due_by_law.isoformat() if zaak.due_by_law else None,
+                "afgehandeld_op": iso(zaak.closed_at),
+                "resultaat": zaak.result,
+                "reden_intrekken": zaak.withdraw_reason,
+                "antwoorden": zaak.answers,
+                "statussen": [
+                    {
+                        "status": s.status,
+                        "op": iso(s.set_at),
+                        "toelichting": s.note_for_resident,
+                    }
+                    for s in children[ZaakStatus].get(zaak.id, [])
+                ],
+                "documenten": documents,
+                "vragen": [
+                    {
+                        "soort": v.kind,
+                        "vraag": v.question,
+                        "uiterlijk": v.deadline.isoformat(),
+                        "gesteld_op": iso(v.created_at),
+                        "antwoord": v.answer,
+                        "beantwoord_op": iso(v.answered_at),
+                        "vervallen_op": iso(v.cancelled_at),
+                    }
+                    for v in children[ZaakVerzoek].get(zaak.id, [])
+                ],
+                "berichten": [
+                    {
+                        "van": b.sender,
+                        "auteur": b.author,
+                        "tekst": b.body,
+                        "op": iso(b.created_at),
+                    }
+                    for b in children[ZaakBericht].get(zaak.id, [])
+                ],
+            }
+        )
+    return [
+        gegevens_service.ExportSection(
+            key="zaken",
+            title="Zaken",
+            description="Uw aanvragen, meldingen en vragen, met hun statussen, uw antwoorden, "
+            "documenten, vragen van ons en berichten.",
+            fields={
+                "zaaknummer": "het nummer van de zaak",
+                "product": "waar de zaak over gaat",
+                "status": "de status nu",
+                "ontvangen_op": "wanneer wij de zaak ontvingen (UTC)",
+                "klaar_volgens_norm": "wanneer wij klaar willen zijn (onze servicenorm)",
+                "uiterlijk_klaar": "wanneer wij volgens de wet klaar moeten zijn",
+                "afgehandeld_op": "wanneer de zaak klaar was (UTC)",
+                "resultaat": "de uitkomst",
+                "antwoorden": "uw antwoorden op het formulier",
+                "statussen": "elke status die de zaak had, met de uitleg aan u",
+                "documenten": "de documenten; 'bestand' is de plek in de ZIP",
+                "vragen": "wat wij u vroegen en uw antwoord",
+                "berichten": "berichten tussen u en de gemeente over de zaak",
+            },
+            records=records,
+            files=files,
+        )
+    ]

@@ -486,3 +486,27 @@ def test_booking_around_the_change_of_summer_time(
             ics = icalendar.Calendar.from_ical(client.get(f"{booked.manage_path}/agenda.ics").text)
             [event] = ics.walk("VEVENT")
             assert event.decoded("dtstart") == row.starts_at
+
+
+def test_a_resident_s_verified_contact_details_are_filled_in_unverified_ones_not(
+    client: TestClient, db_engine: Any, login: Callable[[str], Identity]
+) -> None:
+    from portal.gegevens.models import ContactDetails
+
+    with Session(db_engine) as db:
+        db.add(
+            ContactDetails(
+                owner=f"bsn:{LANCE_BSN}",
+                email="lance@example.nl",
+                email_verified_at=NOW,
+                phone="+31612345678",
+                phone_verified_at=None,
+                updated_at=NOW,
+            )
+        )
+        db.commit()
+    login("lance")
+    token = hold_token(client, day=WEDNESDAY, clock="11:00")
+    page = client.get(f"/afspraken/gegevens/{token}")
+    assert 'value="lance@example.nl"' in page.text
+    assert "+31612345678" not in page.text

@@ -230,6 +230,7 @@ _check_unique(PAGES)
 from tests.aanvragen.browser_pages import page_states as _form_page_states  # noqa: E402
 from tests.afspraken.browser_pages import page_states as _afspraak_page_states  # noqa: E402
 from tests.backoffice.browser_pages import page_states as _backoffice_page_states  # noqa: E402
+from tests.gegevens.browser_pages import page_states as _gegevens_page_states  # noqa: E402
 from tests.prestaties.browser_pages import page_states as _prestaties_page_states  # noqa: E402
 from tests.prestaties.browser_pages_staff import page_states as _prestaties_staff_states  # noqa: E402
 from tests.zaken.browser_pages import page_states as _zaak_page_states  # noqa: E402
@@ -240,6 +241,7 @@ PAGES.extend(_backoffice_page_states())
 PAGES.extend(_afspraak_page_states())
 PAGES.extend(_prestaties_page_states())
 PAGES.extend(_prestaties_staff_states())
+PAGES.extend(_gegevens_page_states())
 PAGES.extend(
     [
         PageState("product-paspoort", "/producten/paspoort"),

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from auth.identity import Identity
-from portal.prestaties import service
+from portal.prestaties import reacties, service
 from portal.zaken import handling
 from portal.zaken import service as zaken_service
 from tests.conftest import SUZANNE_BSN
@@ -59,7 +59,7 @@ def comment(
     score: int = 4,
     at: datetime | None = None,
 ) -> None:
-    service.give_feedback(
+    reacties.give_feedback(
         db,
         subject_kind=kind,
         subject_id=subject_id,

@@ -19,7 +19,7 @@ from portal.afspraken import booking
 from portal.afspraken import service as afspraken_service
 from portal.afspraken.demo import load_afspraken_demo
 from portal.berichten.models import OutboxMessage
-from portal.prestaties import service
+from portal.prestaties import reacties, service
 from portal.prestaties.models import Feedback
 from portal.settings import Settings
 from tests.conftest import SUZANNE_BSN, csrf_token_for
@@ -265,7 +265,7 @@ def test_two_answers_at_the_same_moment_one_wins(db_engine: Any) -> None:
         with Session(db_engine) as db:
             ready.wait()
             try:
-                service.give_feedback(
+                reacties.give_feedback(
                     db,
                     subject_kind="zaak",
                     subject_id=zaak_id,
@@ -280,7 +280,7 @@ def test_two_answers_at_the_same_moment_one_wins(db_engine: Any) -> None:
                 )
                 db.commit()
                 outcomes.append("stored")
-            except service.FeedbackExists:
+            except reacties.FeedbackExists:
                 db.rollback()
                 outcomes.append("refused")
 
@@ -312,9 +312,9 @@ def test_the_unique_constraint_is_the_guard(
             owner_kvk=None,
             now=datetime.now(UTC),
         )
-        service.give_feedback(db, score=3, **kept)  # type: ignore[arg-type]
-        with pytest.raises(service.FeedbackExists):
-            service.give_feedback(db, score=1, **kept)  # type: ignore[arg-type]
+        reacties.give_feedback(db, score=3, **kept)  # type: ignore[arg-type]
+        with pytest.raises(reacties.FeedbackExists):
+            reacties.give_feedback(db, score=1, **kept)  # type: ignore[arg-type]
         db.commit()  # the savepoint kept the transaction usable
     assert [a.score for a in answers(db_engine)] == [3]
 
@@ -359,7 +359,7 @@ def test_answers_count_in_the_month_figures_and_are_suppressed_below_ten(
 
 
 def _give(db: Session, *, subject_id: int, month: str, score: int) -> None:
-    service.give_feedback(
+    reacties.give_feedback(
         db,
         subject_kind="zaak",
         subject_id=subject_id,

@@ -76,9 +76,11 @@ def test_the_page_shows_norm_result_chart_and_table(client: TestClient, db_engin
     assert _row(section, "dec 2025") == ["10", "80%", "100%", "4", "7", "80%", "4,1"]
     assert _row(section, "jan 2026") == ["minder dan 10 zaken"]
     assert _row(section, "nov 2025") == ["minder dan 10 zaken"]
-    assert '<caption class="utrecht-table__caption" id="tabel-parkeervergunning-titel">Parkeervergunning per maand</caption>' in (
-        section
+    caption = (
+        '<caption class="utrecht-table__caption" id="tabel-parkeervergunning-titel">'
+        "Parkeervergunning per maand</caption>"
     )
+    assert caption in section
     assert section.count('scope="col"') == 8
     assert "Geen staaf voor" in section
     assert "jan 2026" in section

@@ -22,7 +22,13 @@ from portal.zaken import handling, service, zaaktypen
 from tests.conftest import BV_KVK, DAGOBERT_KVK, LANCE_BSN, SUZANNE_BSN, csrf_token_for
 from tests.security.routes import ClassifiedRoute, classified_routes
 
-CASE_PREFIXES = ("/mijn/zaken", "/mijn/berichten", "/mijn/afspraken", "/backoffice")
+CASE_PREFIXES = (
+    "/mijn/zaken",
+    "/mijn/berichten",
+    "/mijn/afspraken",
+    "/mijn/gegevens",
+    "/backoffice",
+)
 STAFF_KINDS = {
     "kcc": "staff:kcc",
     "behandelaar": "staff:behandelaar",

@@ -94,12 +94,20 @@ def table_snapshot(db_engine: Any) -> dict[str, int]:
 def test_no_get_changes_the_database(
     client: TestClient, app: FastAPI, login: Any, db_engine: Any
 ) -> None:
+    """The one write a resident's GET makes is the record of the portal asking the BRP for
+    their data (once per session; the resident sees it in their access log)."""
     login("suzanne")
     before = table_snapshot(db_engine)
     for route in classified_routes(app):
         if "GET" in route.methods and "{" not in route.path and not route.path.startswith("/auth/"):
             client.get(route.path)
-    assert table_snapshot(db_engine) == before
+    after = table_snapshot(db_engine)
+    with db_engine.connect() as connection:
+        brp_requests = connection.execute(
+            text("SELECT COUNT(*) FROM inzage_log WHERE action = 'brp_opgevraagd'")
+        ).scalar_one()
+    assert brp_requests == 1
+    assert {**after, "inzage_log": after["inzage_log"] - brp_requests} == before
 
 
 def test_no_staff_get_changes_the_database(
