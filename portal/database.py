@@ -17,6 +17,7 @@ from sqlmodel import Session, create_engine
 from starlette.concurrency import run_in_threadpool
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+POSTGRES_SESSIONS = 8  # requests holding a session at once per process, below the pool of 10
 
 
 def make_engine(database_url: str) -> Engine:
@@ -52,29 +53,30 @@ def _begin_immediate_when_writing(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def database_gate(request: Request) -> anyio.Lock | None:
-    """On SQLite, one request at a time per process may hold a database session.
+def database_gate(request: Request) -> anyio.Semaphore:
+    """How many requests per process may hold a database session at once.
 
-    SQLite has one writer. A request that holds the write lock and then needs a worker thread
-    (FastAPI runs each sync dependency and endpoint on the thread pool) would deadlock if all
-    threads were blocked waiting for that lock. Waiting for this gate happens on the event loop
-    instead, so the holder always finds a thread. PostgreSQL needs no gate.
-    The lock is made on first use, inside the running event loop.
+    SQLite: one. SQLite has one writer; a request that holds the write lock and then needs a
+    worker thread (FastAPI runs each sync dependency and endpoint on the thread pool) would
+    deadlock if all threads were blocked waiting for that lock.
+    PostgreSQL: fewer than the connection pool (10). Requests waiting for a row lock (two
+    holds of the same appointment time) must never take every worker thread and connection
+    while the holder of that lock needs a thread to commit.
+    Waiting for the gate happens on the event loop, so whoever holds it always finds a thread.
+    The gate is made on first use, inside the running event loop.
     """
     state = request.app.state
-    if state.engine.dialect.name != "sqlite":
-        return None
-    gate: anyio.Lock | None = getattr(state, "database_gate", None)
+    gate: anyio.Semaphore | None = getattr(state, "database_gate", None)
     if gate is None:
-        gate = state.database_gate = anyio.Lock()
+        sqlite = state.engine.dialect.name == "sqlite"
+        gate = state.database_gate = anyio.Semaphore(1 if sqlite else POSTGRES_SESSIONS)
     return gate
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """The request's database session, committed once before the response leaves."""
     gate = database_gate(request)
-    if gate is not None:
-        await gate.acquire()
+    await gate.acquire()
     session = Session(request.app.state.engine, expire_on_commit=False)
     try:
         yield session
@@ -84,8 +86,7 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
         raise
     finally:
         await run_in_threadpool(session.close)
-        if gate is not None:
-            gate.release()
+        gate.release()
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
