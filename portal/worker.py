@@ -61,6 +61,9 @@ def run_jobs_once(settings: Settings) -> dict[str, int]:
             )
             db.commit()
         with Session(engine) as db:
+            results["figure_rows_refreshed"] = prestaties.refresh_due(db, now=utcnow())
+            db.commit()
+        with Session(engine) as db:
             results["appointment_waits_measured"] = prestaties.record_waits(
                 db, settings=settings, now=utcnow()
             )

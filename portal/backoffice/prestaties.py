@@ -52,7 +52,7 @@ def dashboard(request: Request, identity: FigureReader, db: SessionDep) -> HTMLR
     open cases that are about to break their norm."""
     day = today()
     months = service.last_months(day, 2)[::-1]  # this month first
-    figures = service.case_months(db, months=months)
+    figures = service.case_months(db, months=months, live=True)
     totals = service.summary_by_product(figures)
     products = sorted(totals, key=lambda slug: (-totals[slug].closed, slug))
     feedback = service.feedback_months(db, months=months)

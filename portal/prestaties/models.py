@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -66,3 +66,30 @@ class WaitMeasurement(SQLModel, table=True):
     product_code: str = Field(primary_key=True, max_length=40)
     location_code: str = Field(primary_key=True, max_length=40)
     working_days: int | None = None
+
+
+class CaseMonthFigure(SQLModel, table=True):
+    """The closed cases of one product in one month, added up by the worker, so the public page
+    reads a few hundred rows instead of aggregating every case on each visit. The numbers are
+    the same as counting live (a test compares them)."""
+
+    __tablename__ = "prestatie_maand"
+
+    product: str = Field(primary_key=True, max_length=80)
+    month: str = Field(primary_key=True, max_length=7)
+    closed: int
+    decided: int
+    within_norm: int
+    with_legal_term: int
+    within_law: int
+    first_time_right: int
+    lead_days: dict[str, int] = Field(sa_column=Column(JSON, nullable=False))
+
+
+class RefreshedMonth(SQLModel, table=True):
+    """A month whose CaseMonthFigure rows are complete as of `refreshed_at`."""
+
+    __tablename__ = "prestatie_maand_ververst"
+
+    month: str = Field(primary_key=True, max_length=7)
+    refreshed_at: datetime

@@ -14,13 +14,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, func
+from sqlalchemy import case, delete, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from portal.aanvragen import service as aanvragen_service
 from portal.afspraken import service as afspraken_service
-from portal.prestaties.models import Feedback, ServiceNorm, WaitMeasurement
+from portal.prestaties.models import (
+    CaseMonthFigure,
+    Feedback,
+    RefreshedMonth,
+    ServiceNorm,
+    WaitMeasurement,
+)
 from portal.zaken import service as zaken_service
 from portal.zaken.models import Zaak
 
@@ -108,9 +114,85 @@ def _truthy(column: Any) -> Any:
 
 
 def case_months(
+    db: Session, *, months: list[str], product: str | None = None, live: bool = False
+) -> dict[tuple[str, str], CaseMonth]:
+    """Closed cases per (product, month): the months the worker added up are read from
+    `prestatie_maand`, the others (and everything when `live`) are counted from the cases."""
+    figures: dict[tuple[str, str], CaseMonth] = {}
+    missing = list(months)
+    if not live:
+        refreshed = set(
+            db.exec(select(RefreshedMonth.month).where(col(RefreshedMonth.month).in_(months)))
+        )
+        missing = [month for month in months if month not in refreshed]
+        query = select(CaseMonthFigure).where(col(CaseMonthFigure.month).in_(refreshed))
+        if product:
+            query = query.where(col(CaseMonthFigure.product) == product)
+        for row in db.exec(query):
+            figures[(row.product, row.month)] = CaseMonth(
+                row.product,
+                row.month,
+                row.closed,
+                row.decided,
+                row.within_norm,
+                row.with_legal_term,
+                row.within_law,
+                row.first_time_right,
+                {int(days): count for days, count in row.lead_days.items()},
+            )
+    if missing:
+        figures.update(live_case_months(db, months=missing, product=product))
+    return figures
+
+
+def refresh_case_months(db: Session, *, months: list[str], now: datetime) -> int:
+    """Count these months again from the cases and store the result (the worker's job)."""
+    counted = live_case_months(db, months=months)
+    db.execute(delete(CaseMonthFigure).where(col(CaseMonthFigure.month).in_(months)))
+    db.execute(delete(RefreshedMonth).where(col(RefreshedMonth.month).in_(months)))
+    for figure in counted.values():
+        db.add(
+            CaseMonthFigure(
+                product=figure.product,
+                month=figure.month,
+                closed=figure.closed,
+                decided=figure.decided,
+                within_norm=figure.within_norm,
+                with_legal_term=figure.with_legal_term,
+                within_law=figure.within_law,
+                first_time_right=figure.first_time_right,
+                lead_days={str(days): count for days, count in figure.lead_days.items()},
+            )
+        )
+    for month in months:
+        db.add(RefreshedMonth(month=month, refreshed_at=now))
+    db.flush()
+    return len(counted)
+
+
+def refresh_due(db: Session, *, now: datetime, every: timedelta = timedelta(hours=1)) -> int:
+    """The worker keeps the last 13 months added up: this month every round (cases close all
+    the time), earlier months when missing or older than `every` (they only change when cases
+    are loaded in bulk, such as the demo history)."""
+    months = last_months(now.astimezone(HAREN_TIME).date(), 13)
+    current = months[-1]
+    fresh = {
+        row.month
+        for row in db.exec(select(RefreshedMonth).where(col(RefreshedMonth.month).in_(months)))
+        if _aware(row.refreshed_at) > now - every
+    }
+    due = [month for month in months if month == current or month not in fresh]
+    return refresh_case_months(db, months=due, now=now)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def live_case_months(
     db: Session, *, months: list[str], product: str | None = None
 ) -> dict[tuple[str, str], CaseMonth]:
-    """Closed cases per (product, month) for these months, in two grouped queries."""
+    """Closed cases per (product, month) counted from the cases now, in two grouped queries."""
     filters: list[Any] = [col(Zaak.closed_month).in_(months)]
     if product:
         filters.append(col(Zaak.zaaktype) == product)
