@@ -11,7 +11,7 @@ from typing import Any
 from playwright.sync_api import Page
 from sqlmodel import Session
 
-from portal.prestaties import service
+from portal.prestaties import reacties, service
 from portal.settings import Settings
 from portal.zaken import service as zaken_service
 from tests.browser.pages import BEHANDELAAR, SUZANNE, PageState, click_button, fill
@@ -56,12 +56,12 @@ def _figures(engine: Any) -> dict[str, str]:
             if number < 4:
                 zaak.assigned_to, zaak.assigned_name = "medewerker-bram", "Bram Behandelaar"
                 db.add(zaak)
-            service.give_feedback(
+            reacties.give_feedback(
                 db,
                 subject_kind="zaak",
                 subject_id=zaak.id,
                 product=zaak.zaaktype,
-                month=service.case_feedback_month(zaak),
+                month=reacties.case_feedback_month(zaak),
                 score=2 + number % 4,
                 comment="Duidelijke brief, maar het duurde lang." if number % 3 == 0 else "",
                 share_identity=number == 0,
