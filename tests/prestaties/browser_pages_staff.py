@@ -11,7 +11,7 @@ from typing import Any
 from playwright.sync_api import Page
 from sqlmodel import Session
 
-from portal.prestaties import reacties, service
+from portal.prestaties import reacties
 from portal.settings import Settings
 from portal.zaken import service as zaken_service
 from tests.browser.pages import BEHANDELAAR, SUZANNE, PageState, click_button, fill
