@@ -7,19 +7,23 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
 from auth.dependencies import CurrentSession
 from auth.identity import Identity
+from auth.sessions import LoadedSession
 from formulieren import FormDefinition, StepNotFound, runner
 from formulieren.text import text_resolver
 from formulieren.views import step_fields
 from portal.aanvragen import service, submission, web
 from portal.aanvragen.models import Draft
 from portal.database import SessionDep
-from portal.integrations.brp import BRPDep
-from portal.integrations.kvk import KVKDep
+from portal.integrations.brp import BRP, BRPDep
+from portal.integrations.kvk import KVK, KVKDep
 from portal.security import CustomerAccess, PublicAccess
-from portal.settings import SettingsDep
+from portal.settings import Settings, SettingsDep
 from portal.templating import current_language, local_datetime, render
 
 router = APIRouter()
@@ -209,12 +213,32 @@ async def save_step(
     brp: BRPDep,
     kvk: KVKDep,
 ) -> Response:
-    """Check the step's answers on the server; save and go on, or show what to correct."""
-    form, draft = owned.form, owned.draft
-    slug = form.slug
-    if draft.submitted_at is not None:
+    """Check the step's answers on the server; save and go on, or show what to correct.
+
+    Only reading the posted form happens on the event loop; the rest (a BRP or KVK call for
+    prefill, files, the database) runs on the thread pool, so one slow call or row lock never
+    stops the loop other requests need."""
+    if owned.draft.submitted_at is not None:
         raise HTTPException(status_code=404)
     form_data = await request.form()
+    return await run_in_threadpool(
+        _save_step, request, step_slug, owned, loaded, db, settings, brp, kvk, form_data
+    )
+
+
+def _save_step(
+    request: Request,
+    step_slug: str,
+    owned: Owned,
+    loaded: LoadedSession | None,
+    db: Session,
+    settings: Settings,
+    brp: BRP,
+    kvk: KVK,
+    form_data: FormData,
+) -> Response:
+    form, draft = owned.form, owned.draft
+    slug = form.slug
     known = web.known_values(db, form, loaded, brp, kvk)
     prefill = known.values(form.prefill_keys())
     files = web.posted_files(form_data)
