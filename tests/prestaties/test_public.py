@@ -186,7 +186,11 @@ def test_a_chart_without_published_months_has_no_bars() -> None:
     (target,) = [
         line for line in tree.findall(f"{SVG}line") if "target" in (line.get("class") or "")
     ]
-    assert float(target.get("y1") or 0) == pytest.approx(10 + 200 * 0.2)
+    plot_top, plot_height = charts.PAD, charts.HEIGHT - charts.PAD - charts.BOTTOM
+    assert float(target.get("y1") or 0) == pytest.approx(plot_top + plot_height * 0.2)
+    # The marks and month names are drawn for the eye; one name per month, bar or not.
+    texts = [t.text for t in tree.findall(f"{SVG}text")]
+    assert texts == ["0%", "50%", "100%", "a", "b"]
 
 
 def test_the_footer_links_to_the_figures(client: TestClient) -> None:
