@@ -410,7 +410,7 @@ def generate_cases(
             _save_counters(connection, numbers.last)
         progress(f"{start + added:,} of {cases:,} cases ({batch_start:,} ...)")
     with engine.begin() as connection:
-        _fix_sequences(connection)
+        continue_id_sequence(connection)
     years = sorted(year for year in numbers.last if numbers.last[year] != counters.get(year))
     progress(f"added {added:,} cases of {residents:,} owners, received in {years}")
     return added
@@ -446,7 +446,7 @@ def _tune_for_bulk(connection: Connection) -> None:
         connection.exec_driver_sql("PRAGMA cache_size = -1000000")
 
 
-def _fix_sequences(connection: Connection) -> None:
+def continue_id_sequence(connection: Connection) -> None:
     """PostgreSQL: the id sequence continues after the ids given explicitly."""
     if connection.dialect.name != "postgresql":
         return

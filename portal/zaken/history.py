@@ -17,7 +17,7 @@ from sqlalchemy import func, insert, select
 from sqlmodel import Session
 
 from portal.zaken import zaaktypen
-from portal.zaken.generator import owner_of
+from portal.zaken.generator import continue_id_sequence, owner_of
 from portal.zaken.models import Zaak, ZaakStatus, ZaakVerzoek
 from portal.zaken.service import HAREN_TIME, add_working_days, closing_figures, is_working_day
 
@@ -109,6 +109,8 @@ def write_history(db: Session, *, now: datetime, months: int = 12) -> list[Close
                 next_id += 1
     if rows["zaken"]:
         db.execute(insert(Zaak), rows["zaken"])
+        # The ids were given explicitly; later cases must continue after them.
+        continue_id_sequence(db.connection())
         db.execute(insert(ZaakStatus), rows["statuses"])
     if rows["requests"]:
         db.execute(insert(ZaakVerzoek), rows["requests"])
