@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -26,48 +27,54 @@ log = structlog.get_logger("mijnharen.worker")
 PENDING_LOGIN_MAX_AGE = timedelta(minutes=10)
 
 
+Job = Callable[[Session, Settings], int]
+
+
+def _purge_rate_limit_windows(db: Session, settings: Settings) -> int:
+    cutoff = utcnow() - timedelta(hours=1)
+    removed: CursorResult[Any] = db.execute(  # type: ignore[assignment]
+        delete(RateLimitWindow).where(col(RateLimitWindow.window_start) < cutoff)
+    )
+    return int(removed.rowcount or 0)
+
+
+# Each job runs in its own transaction, in this order: reminders before the mail, so a reminder
+# written in this round is e-mailed in this round.
+JOBS: tuple[tuple[str, Job], ...] = (
+    (
+        "sessions_and_logins_purged",
+        lambda db, s: purge_expired(
+            db, policy=session_policy(s), pending_max_age=PENDING_LOGIN_MAX_AGE
+        ),
+    ),
+    ("rate_limit_windows_purged", _purge_rate_limit_windows),
+    ("drafts_expired", lambda db, s: aanvragen_service.purge_expired_drafts(db, now=utcnow())),
+    (
+        "request_reminders",
+        lambda db, s: handling.send_request_reminders(db, settings=s, now=utcnow()),
+    ),
+    ("appointment_holds_released", lambda db, s: booking.release_expired_holds(db, now=utcnow())),
+    (
+        "appointment_reminders",
+        lambda db, s: appointment_mail.queue_reminders(db, settings=s, now=utcnow()),
+    ),
+    ("figure_rows_refreshed", lambda db, s: prestaties.refresh_due(db, now=utcnow())),
+    (
+        "appointment_waits_measured",
+        lambda db, s: prestaties.record_waits(db, settings=s, now=utcnow()),
+    ),
+)
+
+
 def run_jobs_once(settings: Settings) -> dict[str, int]:
     """One round of every job, each in its own transaction; returns what each job did."""
     engine = make_engine(settings.database_url)
     results: dict[str, int] = {}
     try:
-        with Session(engine) as db:
-            results["sessions_and_logins_purged"] = purge_expired(
-                db, policy=session_policy(settings), pending_max_age=PENDING_LOGIN_MAX_AGE
-            )
-            db.commit()
-        with Session(engine) as db:
-            cutoff = utcnow() - timedelta(hours=1)
-            removed: CursorResult[Any] = db.execute(  # type: ignore[assignment]
-                delete(RateLimitWindow).where(col(RateLimitWindow.window_start) < cutoff)
-            )
-            results["rate_limit_windows_purged"] = int(removed.rowcount or 0)
-            db.commit()
-        with Session(engine) as db:
-            results["drafts_expired"] = aanvragen_service.purge_expired_drafts(db, now=utcnow())
-            db.commit()
-        # Reminders first, so a reminder written in this round is e-mailed in this round.
-        with Session(engine) as db:
-            results["request_reminders"] = handling.send_request_reminders(
-                db, settings=settings, now=utcnow()
-            )
-            db.commit()
-        with Session(engine) as db:
-            results["appointment_holds_released"] = booking.release_expired_holds(db, now=utcnow())
-            db.commit()
-        with Session(engine) as db:
-            results["appointment_reminders"] = appointment_mail.queue_reminders(
-                db, settings=settings, now=utcnow()
-            )
-            db.commit()
-        with Session(engine) as db:
-            results["figure_rows_refreshed"] = prestaties.refresh_due(db, now=utcnow())
-            db.commit()
-        with Session(engine) as db:
-            results["appointment_waits_measured"] = prestaties.record_waits(
-                db, settings=settings, now=utcnow()
-            )
-            db.commit()
+        for name, job in JOBS:
+            with Session(engine) as db:
+                results[name] = job(db, settings)
+                db.commit()
         results["mail_sent"] = deliver_pending(engine, settings, sender_for(settings), now=utcnow())
         with Session(engine) as db:
             results["orphan_files_removed"] = file_store(settings.data_dir).sweep(
