@@ -102,12 +102,13 @@ def reschedule_date(
         settings=settings,
         now=_now(),
         base_path=url_for("afspraken:reschedule_time", token=token),
+        moving=appointment,
         extra=_reschedule_context(db, appointment, token),
     )
 
 
 def _reschedule_context(db: SessionDep, appointment: Appointment, token: str) -> dict[str, object]:
-    return {"rescheduling": appointment, "manage_token": token, **web.summary(db, appointment)}
+    return {"manage_token": token, **web.summary(db, appointment)}
 
 
 @router.get("/afspraken/afspraak/{token}/verzetten/tijd", name="afspraken:reschedule_time")
@@ -150,6 +151,7 @@ def _times_or_dates(
             now=_now(),
             error=day_error,
             base_path=url_for("afspraken:reschedule_time", token=token),
+            moving=appointment,
             extra=extra,
         )
     return web.render_times(
@@ -161,6 +163,7 @@ def _times_or_dates(
         error=error,
         status_code=status_code,
         action=url_for("afspraken:reschedule", token=token),
+        moving=appointment,
         extra=extra,
     )
 
@@ -274,11 +277,7 @@ def my_appointments(
     """The logged-in person's appointments: coming ones with a link to move or cancel them."""
     now = _now()
     appointments = service.appointments_for(db, bsn=identity.bsn, kvk=identity.kvk)
-    coming = sorted(
-        (a for a in appointments if a.state == "bevestigd" and a.ends_at > now),
-        key=lambda a: a.starts_at,
-    )
-    earlier = [a for a in appointments if a not in coming]
+    coming, earlier = service.split_coming(appointments, now)
     locations = {loc.code: loc for loc in service.all_locations(db)}
     codes = sorted({code for a in appointments for code in a.product_codes})
     products = {p.code: p for p in service.products_by_code(db, codes)}

@@ -271,15 +271,22 @@ def appointments_for(db: Session, *, bsn: str | None, kvk: str | None) -> list[A
     return list(db.exec(query).all())
 
 
+def split_coming(
+    appointments: list[Appointment], now: datetime
+) -> tuple[list[Appointment], list[Appointment]]:
+    """(confirmed appointments still to come, soonest first; all the others, as given)."""
+    coming: list[Appointment] = []
+    earlier: list[Appointment] = []
+    for appointment in appointments:
+        is_coming = appointment.state == "bevestigd" and appointment.ends_at > now
+        (coming if is_coming else earlier).append(appointment)
+    return sorted(coming, key=lambda a: a.starts_at), earlier
+
+
 def coming_appointments(
     db: Session, *, bsn: str | None, kvk: str | None, now: datetime
 ) -> list[Appointment]:
-    coming = [
-        a
-        for a in appointments_for(db, bsn=bsn, kvk=kvk)
-        if a.state == "bevestigd" and a.ends_at > now
-    ]
-    return sorted(coming, key=lambda a: a.starts_at)
+    return split_coming(appointments_for(db, bsn=bsn, kvk=kvk), now)[0]
 
 
 def products_by_code(db: Session, codes: list[str]) -> list[BookableProduct]:
@@ -449,3 +456,23 @@ def export_personal_data(db: Session, identity: Identity) -> list[gegevens_servi
             ],
         )
     ]
+
+
+def owned_appointment(
+    db: Session, reference: str, *, bsn: str | None, kvk: str | None
+) -> Appointment | None:
+    """The appointment with this reference when this person or company made it (a hold is
+    not an appointment yet); None for anything else, so callers answer 404 alike."""
+    appointment = get_by_reference(db, reference)
+    if appointment is None or appointment.state in ("vastgehouden", "verlopen", "vervangen"):
+        return None
+    if (bsn and appointment.bsn == bsn) or (kvk and appointment.kvk == kvk):
+        return appointment
+    return None
+
+
+def appointments_by_id(db: Session, ids: list[int]) -> dict[int, Appointment]:
+    if not ids:
+        return {}
+    rows = db.exec(select(Appointment).where(col(Appointment.id).in_(ids))).all()
+    return {a.id: a for a in rows if a.id is not None}

@@ -130,11 +130,13 @@ def render_dates(
     now: datetime,
     error: str | None = None,
     base_path: str = "/afspraken/tijd",
+    moving: Appointment | None = None,
     extra: dict[str, Any] | None = None,
 ) -> HTMLResponse:
+    """The day step; `moving`: the appointment being moved, whose own time counts as free."""
     assert state.choice is not None
     assert state.location is not None
-    ignore = extra["rescheduling"].id if extra and extra.get("rescheduling") else None
+    ignore = moving.id if moving else None
     days = service.available_days(
         db, state.choice, state.location.code, settings=settings, now=now, ignore=ignore
     )
@@ -150,6 +152,7 @@ def render_dates(
             "grids": month_grids(days, first, last),
             "month_name": month_name,
             "time_path": base_path,
+            "rescheduling": moving,
             "errors": [("datum", error)] if error else [],
             "has_errors": bool(error),
             **(extra or {}),
@@ -168,12 +171,14 @@ def render_times(
     error: str | None = None,
     status_code: int | None = None,
     action: str = "/afspraken/tijd",
+    moving: Appointment | None = None,
     extra: dict[str, Any] | None = None,
 ) -> HTMLResponse:
+    """The time step; `moving` as for render_dates."""
     assert state.choice
     assert state.location
     assert state.day
-    ignore = extra["rescheduling"].id if extra and extra.get("rescheduling") else None
+    ignore = moving.id if moving else None
     times = service.available_times(
         db, state.choice, state.location.code, state.day, settings=settings, now=now, ignore=ignore
     )
@@ -189,6 +194,7 @@ def render_times(
             "parts": [(name, moments) for name, moments in parts.items() if moments],
             "action": action,
             "hold_minutes": settings.appointment_hold_minutes,
+            "rescheduling": moving,
             "errors": [("tijd", error)] if error else [],
             "has_errors": bool(error),
             **(extra or {}),
