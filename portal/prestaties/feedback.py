@@ -185,14 +185,15 @@ def case_feedback(
 
 def _appointment_or_404(db: Session, identity: Identity, kenmerk: str) -> Appointment:
     """The appointment if this person (or company) made it; anything else is a 404."""
-    appointment = afspraken_service.get_by_reference(db, kenmerk)
-    if appointment is None or appointment.state in ("vastgehouden", "verlopen"):
+    appointment = afspraken_service.owned_appointment(
+        db,
+        kenmerk,
+        bsn=identity.bsn if identity.is_resident else None,
+        kvk=identity.kvk if identity.is_company else None,
+    )
+    if appointment is None:
         raise HTTPException(status_code=404)
-    if identity.is_resident and identity.bsn and appointment.bsn == identity.bsn:
-        return appointment
-    if identity.is_company and identity.kvk and appointment.kvk == identity.kvk:
-        return appointment
-    raise HTTPException(status_code=404)
+    return appointment
 
 
 def appointment_box(db: Session, appointment: Appointment, *, thanks: bool = False) -> FeedbackBox:

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from auth.identity import Identity
+from portal.afspraken import service as afspraken_service
 from portal.afspraken.models import Appointment
 from portal.gegevens import service as gegevens_service
 from portal.prestaties.models import Feedback
@@ -127,10 +128,7 @@ def comments_page(db: Session, *, page: int = 1) -> CommentPage:
         f.subject_id for f in rows if f.share_identity and f.subject_kind == "afspraak"
     ]
     cases = {z.id: z for z in db.exec(select(Zaak).where(col(Zaak.id).in_(shared_cases))).all()}
-    visits = {
-        a.id: a
-        for a in db.exec(select(Appointment).where(col(Appointment.id).in_(shared_visits))).all()
-    }
+    visits = afspraken_service.appointments_by_id(db, shared_visits)
     comments = []
     for feedback in rows:
         comment = Comment(feedback)
