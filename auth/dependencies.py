@@ -52,3 +52,31 @@ def current_identity(loaded: CurrentSession) -> Identity | None:
 
 
 CurrentIdentity = Annotated[Identity | None, Depends(current_identity)]
+
+
+async def identity_without_session(request: Request) -> Identity | None:
+    """The identity, read in a database session that is closed again before the endpoint runs.
+
+    For pages that wait on another system (the case system): they must not hold one of the
+    process's few database sessions while that system takes its time.
+    """
+    from sqlmodel import Session
+    from starlette.concurrency import run_in_threadpool
+
+    from portal.database import database_gate
+
+    settings: Settings = request.app.state.settings
+
+    def load() -> LoadedSession | None:
+        with Session(request.app.state.engine, expire_on_commit=False) as db:
+            loaded = current_session(request, db, settings)
+            db.commit()
+            return loaded
+
+    gate = database_gate(request)
+    async with gate:
+        loaded = await run_in_threadpool(load)
+    return loaded.identity if loaded else None
+
+
+IdentityWithoutSession = Annotated[Identity | None, Depends(identity_without_session)]

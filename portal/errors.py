@@ -7,12 +7,13 @@ from urllib.parse import urlencode
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from portal.integrations import IntegrationUnavailable
 from portal.security import (
     AccessDenied,
+    CaseSystemRefused,
     CsrfFailed,
     LoginRequired,
     RateLimited,
@@ -44,6 +45,15 @@ async def login_required(request: Request, exc: Exception) -> Response:
 async def access_denied(request: Request, exc: Exception) -> Response:
     log.warning("access_denied", path=request.url.path, reason=str(exc))
     return _error_page(request, 403, "forbidden")
+
+
+async def case_system_refused(request: Request, exc: Exception) -> Response:
+    log.warning("case_system_refused", path=request.url.path)
+    return JSONResponse(
+        {"detail": "Authorization ontbreekt of klopt niet"},
+        status_code=401,
+        headers={"WWW-Authenticate": "Bearer"},
+    )
 
 
 async def csrf_failed(request: Request, exc: Exception) -> Response:
@@ -94,6 +104,7 @@ async def server_error(request: Request, exc: Exception) -> Response:
 def register_error_pages(app: FastAPI) -> None:
     app.add_exception_handler(LoginRequired, login_required)
     app.add_exception_handler(AccessDenied, access_denied)
+    app.add_exception_handler(CaseSystemRefused, case_system_refused)
     app.add_exception_handler(CsrfFailed, csrf_failed)
     app.add_exception_handler(RateLimited, rate_limited)
     app.add_exception_handler(IntegrationUnavailable, integration_unavailable)

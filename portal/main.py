@@ -85,6 +85,7 @@ def _include_routers(app: FastAPI, settings: Settings) -> None:
     from portal.backoffice.beheer import router as backoffice_beheer_router
     from portal.backoffice.contact import router as backoffice_contact_router
     from portal.backoffice.prestaties import router as backoffice_prestaties_router
+    from portal.backoffice.registraties import router as backoffice_registraties_router
     from portal.backoffice.routes import router as backoffice_router
     from portal.berichten.routes import router as berichten_router
     from portal.gegevens.routes import router as gegevens_router
@@ -94,6 +95,7 @@ def _include_routers(app: FastAPI, settings: Settings) -> None:
     from portal.prestaties.feedback import router as prestaties_feedback_router
     from portal.prestaties.routes import router as prestaties_router
     from portal.producten.routes import router as producten_router
+    from portal.zaaksysteem.routes import router as zaaksysteem_router
     from portal.zaken.routes import router as zaken_router
 
     app.include_router(health_router)
@@ -101,6 +103,7 @@ def _include_routers(app: FastAPI, settings: Settings) -> None:
     app.include_router(producten_router)
     app.include_router(auth_router)
     app.include_router(mijn_router)
+    app.include_router(zaaksysteem_router)  # before zaken: /mijn/zaken/zaaksysteem is no reference
     app.include_router(zaken_router)
     app.include_router(berichten_router)
     app.include_router(gegevens_router)
@@ -114,6 +117,7 @@ def _include_routers(app: FastAPI, settings: Settings) -> None:
     app.include_router(afspraken_manage_router)
     app.include_router(prestaties_feedback_router)
     app.include_router(backoffice_prestaties_router)
+    app.include_router(backoffice_registraties_router)
     app.include_router(prestaties_router)
     form_definitions()  # a broken form definition stops start-up, naming file, step and field
     if settings.development_provider_enabled and not settings.is_production:

@@ -17,6 +17,7 @@ MODEL_MODULES = (
     "portal.gegevens.models",
     "portal.afspraken.models",
     "portal.prestaties.models",
+    "portal.zaaksysteem.models",
 )
 
 

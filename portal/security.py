@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from sqlalchemy.dialects import postgresql, sqlite
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from auth.dependencies import CurrentIdentity, session_cookie_name
+from auth.dependencies import CurrentIdentity, IdentityWithoutSession, session_cookie_name
 from auth.identity import Identity
 from portal.models import RateLimitWindow
 from portal.settings import PROVIDERS, Settings, SettingsDep
@@ -26,7 +26,8 @@ CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Server-to-server endpoints that browsers never post to: the development provider's token
 # endpoint is called by the portal's own OIDC client with client credentials.
-CSRF_EXEMPT_PATHS = re.compile(r"^/dev-idp/[a-z]+/token$")
+# Machine callers that authenticate themselves: the dev IdP token endpoint, ZGW notifications.
+CSRF_EXEMPT_PATHS = re.compile(r"^(/dev-idp/[a-z]+/token|/zaaksysteem/notificaties)$")
 
 
 def cookie_name(settings: Settings, name: str) -> str:
@@ -340,6 +341,28 @@ def any_login(request: Request, identity: CurrentIdentity) -> Identity:
     return _require(request, identity, None)
 
 
+@_access_class("customer")
+def customer_without_session(request: Request, identity: IdentityWithoutSession) -> Identity:
+    """A resident or an entrepreneur, on a page that holds no database session while it
+    waits on another system."""
+    who: Identity = customer(request, identity)
+    return who
+
+
+class CaseSystemRefused(Exception):
+    """A notification callback without the case system's credentials."""
+
+
+@_access_class("case-system")
+def case_system(request: Request, settings: SettingsDep) -> None:
+    """Only the municipality's case system (the Notificaties API), by the Authorization value
+    agreed in its subscription (MIJNHAREN_ZGW_NOTIFICATIES_AUTH)."""
+    expected = settings.zgw_notificaties_auth
+    given = request.headers.get("authorization", "")
+    if not expected or not secrets.compare_digest(given.encode(), expected.encode()):
+        raise CaseSystemRefused()
+
+
 _STAFF_DEPENDENCIES: dict[tuple[str, ...], Callable[..., Identity]] = {}
 
 
@@ -370,3 +393,5 @@ ResidentAccess = Annotated[Identity, Depends(resident)]
 CompanyAccess = Annotated[Identity, Depends(company)]
 CustomerAccess = Annotated[Identity, Depends(customer)]
 AnyLoginAccess = Annotated[Identity, Depends(any_login)]
+CustomerWithoutSession = Annotated[Identity, Depends(customer_without_session)]
+CaseSystemAccess = Annotated[None, Depends(case_system)]

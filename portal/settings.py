@@ -123,6 +123,28 @@ class Settings(BaseSettings):
     kvk_url: str = "https://api.kvk.nl/test/api"
     kvk_api_key: str = ""
 
+    # The municipality's case system (ZGW Zaken, Catalogi and Documenten APIs), issue 9.
+    # "geen": the portal's own cases only; "local": built-in demo data in process memory
+    # (development and demos); "http": a real ZGW system such as Open Zaak.
+    zgw_backend: Literal["geen", "local", "http"] = "geen"
+    zgw_zaken_url: str = "http://127.0.0.1:8010/zaken/api/v1"
+    zgw_catalogi_url: str = "http://127.0.0.1:8010/catalogi/api/v1"
+    zgw_documenten_url: str = "http://127.0.0.1:8010/documenten/api/v1"
+    zgw_client_id: str = "mijn-haren"
+    zgw_secret: str = ""
+    zgw_timeout_seconds: float = Field(default=5.0, gt=0)
+    # RSIN of the municipality: bronorganisatie and verantwoordelijkeOrganisatie of new zaken.
+    zgw_rsin: str = "002220647"
+    # The most confidential vertrouwelijkheidaanduiding a resident may see of cases and documents.
+    zgw_max_vertrouwelijkheid: Literal["openbaar", "beperkt_openbaar"] = "beperkt_openbaar"
+    # Products whose submissions are registered in the case system: product slug -> zaaktype URL
+    # (JSON in the environment, e.g. {"melding-openbare-ruimte": "https://.../zaaktypen/…"}).
+    zgw_registratie: dict[str, str] = Field(default_factory=dict)
+    # The informatieobjecttype of the documents the portal sends (the PDF and the uploads).
+    zgw_informatieobjecttype: str = ""
+    # The value the Notificaties API sends in the Authorization header of its callbacks.
+    zgw_notificaties_auth: str = ""
+
     @property
     def is_production(self) -> bool:
         return self.environment is Environment.PRODUCTION
@@ -167,6 +189,18 @@ class Settings(BaseSettings):
     def development_provider_enabled(self) -> bool:
         return any(self.provider(name).uses_development_provider for name in PROVIDERS)
 
+    def _case_system_problems(self) -> list[str]:
+        problems = []
+        if self.zgw_backend == "local":
+            problems.append("MIJNHAREN_ZGW_BACKEND must not be 'local' in production")
+        if self.zgw_backend == "http" and len(self.zgw_secret) < 16:
+            problems.append("MIJNHAREN_ZGW_SECRET must be set (16+ characters) for the ZGW APIs")
+        if self.zgw_backend == "http" and len(self.zgw_notificaties_auth) < 16:
+            problems.append(
+                "MIJNHAREN_ZGW_NOTIFICATIES_AUTH must be set (16+ characters) for notifications"
+            )
+        return problems
+
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
         if not self.is_production:
@@ -188,6 +222,7 @@ class Settings(BaseSettings):
             problems.append("MIJNHAREN_KVK_BACKEND must not be 'local' in production")
         if self.mail_backend == "bestand":
             problems.append("MIJNHAREN_MAIL_BACKEND must be 'smtp' in production")
+        problems.extend(self._case_system_problems())
         if self.enable_api_docs:
             problems.append("MIJNHAREN_ENABLE_API_DOCS must be off in production")
         if problems:

@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import structlog
-from sqlalchemy import CursorResult, delete
+from sqlalchemy import CursorResult, Engine, delete
 from sqlmodel import Session, col
 
 from auth.dependencies import session_policy
@@ -18,9 +18,11 @@ from portal.afspraken import mail as appointment_mail
 from portal.berichten.sender import deliver_pending, sender_for
 from portal.database import make_engine
 from portal.files import file_store
+from portal.integrations.zgw import zgw_api_for
 from portal.models import RateLimitWindow
 from portal.prestaties import service as prestaties
 from portal.settings import Settings
+from portal.zaaksysteem import meldingen, registratie
 from portal.zaken import handling
 
 log = structlog.get_logger("mijnharen.worker")
@@ -66,6 +68,18 @@ JOBS: tuple[tuple[str, Job], ...] = (
 )
 
 
+def _case_system_round(engine: Engine, settings: Settings) -> dict[str, int]:
+    """Registrations and notifications of the case system; these jobs manage their own
+    transactions, so none is open while the case system is asked."""
+    api = zgw_api_for(settings)
+    if api is None:
+        return {}
+    return {
+        "zgw_registered": registratie.register_due(engine, settings, api, now=utcnow()),
+        "zgw_notifications_handled": meldingen.handle_due(engine, settings, api, now=utcnow()),
+    }
+
+
 def run_jobs_once(settings: Settings) -> dict[str, int]:
     """One round of every job, each in its own transaction; returns what each job did."""
     engine = make_engine(settings.database_url)
@@ -75,6 +89,7 @@ def run_jobs_once(settings: Settings) -> dict[str, int]:
             with Session(engine) as db:
                 results[name] = job(db, settings)
                 db.commit()
+        results.update(_case_system_round(engine, settings))
         results["mail_sent"] = deliver_pending(engine, settings, sender_for(settings), now=utcnow())
         with Session(engine) as db:
             results["orphan_files_removed"] = file_store(settings.data_dir).sweep(

@@ -25,6 +25,7 @@ from portal.integrations.kvk import KVK, KVKDep
 from portal.security import CustomerAccess, PublicAccess
 from portal.settings import Settings, SettingsDep
 from portal.templating import current_language, local_datetime, render
+from portal.zaaksysteem import registratie as zaaksysteem
 
 router = APIRouter()
 
@@ -382,6 +383,7 @@ def submit(
             status_code=422,
         )
     name = str(prefill.get("brp.naam") or prefill.get("kvk.naam") or "")
+    zaaktype = zaaksysteem.zaaktype_for(settings, form.product)
     details = submission.build_submission(
         form,
         submission.product_for(form),
@@ -390,6 +392,8 @@ def submit(
         name=name,
         language=current_language(),
         portal_url=settings.base_url.rstrip("/") + ("/mijn/zaken" if identity else ""),
+        registratie_zaaktype=zaaktype,
+        sections=runner.summary(form, draft.answers, "nl", prefill=prefill) if zaaktype else None,
     )
     try:
         service.submit_draft(

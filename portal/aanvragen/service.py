@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,6 +16,8 @@ from auth.identity import Identity
 from portal.aanvragen.models import Draft, DraftUpload, FormMonth
 from portal.berichten import service as berichten_service
 from portal.gegevens import service as gegevens_service
+from portal.zaaksysteem import inzage as zaaksysteem_inzage
+from portal.zaaksysteem import registratie as zaaksysteem
 from portal.zaken import service as zaken_service
 
 
@@ -203,6 +205,10 @@ class Submission:
     contact_email: str | None
     confirmation_subject: str
     confirmation_body: str
+    # Set when the product's submissions go to the case system: its zaaktype URL, and the
+    # answers as shown on the check-answers page (for the PDF the case system keeps).
+    registratie_zaaktype: str | None = None
+    summary: list[dict[str, Any]] = field(default_factory=list)
 
 
 def submit_draft(
@@ -232,6 +238,36 @@ def submit_draft(
         if draft.zaak_reference is None:
             raise SubmissionRefused("submitted elsewhere without a case")
         return draft.zaak_reference
+    if submission.registratie_zaaktype:
+        reference = _queue_for_case_system(db, draft=draft, submission=submission, now=now)
+    else:
+        reference = _create_own_case(
+            db, draft=draft, submission=submission, answers=answers, now=now
+        )
+    _count(db, form_slug=draft.form_slug, started_at=draft.created_at, column="submitted")
+    db.execute(update(Draft).where(col(Draft.id) == draft.id).values(zaak_reference=reference))
+    if submission.contact_email or submission.initiator.bsn or submission.initiator.kvk:
+        berichten_service.queue_message(
+            db,
+            kind="submission_received",
+            recipient=berichten_service.Recipient(
+                email=submission.contact_email,
+                bsn=submission.initiator.bsn,
+                kvk=submission.initiator.kvk,
+            ),
+            subject=submission.confirmation_subject,
+            body_text=submission.confirmation_body.replace("{reference}", reference),
+            now=now,
+            zaak_reference=reference,
+        )
+    db.refresh(draft)
+    return reference
+
+
+def _create_own_case(
+    db: Session, *, draft: Draft, submission: Submission, answers: dict[str, Any], now: datetime
+) -> str:
+    """The portal's own case, handled in its back office."""
     zaak = zaken_service.create_zaak(
         db,
         zaaktype=submission.zaaktype,
@@ -244,25 +280,46 @@ def submit_draft(
         contact_email=submission.contact_email,
     )
     assert zaak.id is not None
-    _count(db, form_slug=draft.form_slug, started_at=draft.created_at, column="submitted")
     _move_uploads_to_case(db, draft=draft, zaak_id=zaak.id, now=now)
-    db.execute(update(Draft).where(col(Draft.id) == draft.id).values(zaak_reference=zaak.reference))
-    if submission.contact_email or submission.initiator.bsn or submission.initiator.kvk:
-        berichten_service.queue_message(
-            db,
-            kind="submission_received",
-            recipient=berichten_service.Recipient(
-                email=submission.contact_email,
-                bsn=submission.initiator.bsn,
-                kvk=submission.initiator.kvk,
-            ),
-            subject=submission.confirmation_subject,
-            body_text=submission.confirmation_body.replace("{reference}", zaak.reference),
-            now=now,
-            zaak_reference=zaak.reference,
-        )
-    db.refresh(draft)
     return zaak.reference
+
+
+def _queue_for_case_system(
+    db: Session, *, draft: Draft, submission: Submission, now: datetime
+) -> str:
+    """A registration for the worker to take to the case system; the uploads go with it."""
+    assert submission.registratie_zaaktype is not None
+    reference = zaken_service.next_reference(db, year=now.year)
+    uploads = db.exec(
+        select(DraftUpload)
+        .where(col(DraftUpload.draft_id) == draft.id)
+        .order_by(col(DraftUpload.created_at), col(DraftUpload.id))
+    ).all()
+    initiator = submission.initiator
+    zaaksysteem.queue_registration(
+        db,
+        zaaksysteem.NewRegistration(
+            reference=reference,
+            submission_token=draft.submission_token,
+            form_slug=draft.form_slug,
+            product=submission.zaaktype,
+            zaaktype_url=submission.registratie_zaaktype,
+            omschrijving=submission.omschrijving[:200],
+            initiator_kind=initiator.kind,
+            initiator_bsn=initiator.bsn,
+            initiator_kvk=initiator.kvk,
+            initiator_vestiging=initiator.vestiging,
+            initiator_name=initiator.name[:200],
+            contact_email=submission.contact_email,
+            received_at=now,
+            summary=submission.summary,
+        ),
+        [zaaksysteem.Upload(u.filename, u.content_type, u.id) for u in uploads],
+    )
+    for upload in uploads:
+        db.delete(upload)
+    db.flush()
+    return reference
 
 
 def _move_uploads_to_case(db: Session, *, draft: Draft, zaak_id: int, now: datetime) -> None:
@@ -295,7 +352,11 @@ def purge_expired_drafts(db: Session, *, now: datetime) -> int:
 
 def referenced_files(db: Session) -> set[str]:
     """Every stored file a row still refers to (draft uploads and case documents)."""
-    return set(db.exec(select(DraftUpload.id)).all()) | zaken_service.stored_document_names(db)
+    return (
+        set(db.exec(select(DraftUpload.id)).all())
+        | zaken_service.stored_document_names(db)
+        | zaaksysteem_inzage.stored_file_names(db)
+    )
 
 
 EXPORT_TABLES = ("aanvraag_draft", "aanvraag_upload")

@@ -100,8 +100,11 @@ def build_submission(
     name: str,
     language: str,
     portal_url: str,
+    registratie_zaaktype: str | None = None,
+    sections: list[SummarySection] | None = None,
 ) -> service.Submission:
-    """The case's details: type, description, initiator, norms, and the confirmation e-mail."""
+    """The case's details: type, description, initiator, norms, and the confirmation e-mail.
+    With `registratie_zaaktype` it goes to the case system, with the answers as `sections`."""
     title = resolve(form.title, "nl")
     doorlooptijd = product.doorlooptijd if product else None
     norm_days = doorlooptijd.servicenorm_dagen if doorlooptijd else None
@@ -115,7 +118,17 @@ def build_submission(
         contact_email=contact_email(answers),
         confirmation_subject="Wij hebben uw aanvraag ontvangen",
         confirmation_body=str(body),
+        registratie_zaaktype=registratie_zaaktype,
+        summary=[summary_json(section) for section in sections or []],
     )
+
+
+def summary_json(section: SummarySection) -> dict[str, Any]:
+    """A check-answers section as stored for the case system's PDF (the receipt's shape)."""
+    return {
+        "title": section.title,
+        "rows": [{"label": row.label, "lines": row.lines} for row in section.rows],
+    }
 
 
 def receipt_pdf(

@@ -14,6 +14,7 @@ from portal.database import SessionDep
 from portal.files import file_store
 from portal.settings import SettingsDep
 from portal.templating import render, url_for
+from portal.zaaksysteem import inzage as registratie
 from portal.zaken import service as zaken_service
 from portal.zaken import zaaktypen
 
@@ -23,7 +24,9 @@ QueryText = Annotated[str, Query(max_length=200)]
 
 
 @router.get("/backoffice", name="backoffice:home")
-def home(request: Request, identity: AnyStaff, db: SessionDep) -> HTMLResponse:
+def home(
+    request: Request, identity: AnyStaff, db: SessionDep, settings: SettingsDep
+) -> HTMLResponse:
     """The back office start page: what each of the employee's roles can do, with counts."""
     counts = None
     if identity.has_role("kcc", "behandelaar"):
@@ -35,6 +38,8 @@ def home(request: Request, identity: AnyStaff, db: SessionDep) -> HTMLResponse:
             "identity": identity,
             "counts": counts,
             "products": len(zaaktypen.products_of(db, identity.subject)),
+            "case_system": settings.zgw_backend != "geen",
+            "failing_registrations": registratie.failing_count(db),
         },
     )
 

@@ -28,6 +28,7 @@ from portal.gegevens import service
 from portal.prestaties import reacties
 from portal.settings import Settings
 from portal.templating import render_string
+from portal.zaaksysteem import inzage as zaaksysteem
 from portal.zaken import service as zaken_service
 
 FORMAT_VERSION = 1
@@ -46,6 +47,7 @@ PROVIDERS: tuple[Provider, ...] = (
     Provider(berichten_service.EXPORT_TABLES, berichten_service.export_personal_data),
     Provider(afspraken_service.EXPORT_TABLES, afspraken_service.export_personal_data),
     Provider(reacties.EXPORT_TABLES, reacties.export_personal_data),
+    Provider(zaaksysteem.EXPORT_TABLES, zaaksysteem.export_personal_data),
 )
 
 # Tables that refer to a person but are deliberately not in the export, and why.

@@ -16,6 +16,7 @@ from portal.prestaties.feedback import case_box as feedback_box
 from portal.security import CustomerAccess
 from portal.settings import SettingsDep
 from portal.templating import current_language, gettext, render, url_for
+from portal.zaaksysteem import inzage as zaaksysteem
 from portal.zaken import handling, service, uploads, web, zaaktypen
 from portal.zaken.handling import InvalidChange, StaleZaak, ZaakClosed
 from portal.zaken.web import FormState
@@ -35,10 +36,13 @@ def zaken_list(
     request: Request,
     identity: CustomerAccess,
     db: SessionDep,
+    settings: SettingsDep,
     pagina: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
 ) -> HTMLResponse:
     """The person's cases, open ones first, with their status and what to expect."""
     page = service.list_zaken_for(db, identity=identity, page=pagina)
+    case_system = settings.zgw_backend != "geen"
+    pending = zaaksysteem.pending_for(db, identity) if case_system else []
     return render(
         request,
         "zaken/lijst.html",
@@ -47,6 +51,8 @@ def zaken_list(
             "status_names": service.status_names(db, page.zaken, language=current_language()),
             "waiting": zaaktypen.WAITING,
             "result_name": web.result_name,
+            "case_system": case_system,
+            "pending": pending,
         },
     )
 

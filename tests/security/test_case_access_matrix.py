@@ -18,9 +18,15 @@ from portal.afspraken import booking
 from portal.afspraken import service as afspraken_service
 from portal.afspraken.demo import load_afspraken_demo
 from portal.files import file_store
+from portal.integrations.zgw import demo as zgw_demo
+from portal.integrations.zgw.local import LOCAL_BASE, LocalZgwApi, ZgwStore
+from portal.main import create_app
+from portal.settings import Settings
+from portal.zaaksysteem import registratie
 from portal.zaken import handling, service, zaaktypen
 from tests.conftest import BV_KVK, DAGOBERT_KVK, LANCE_BSN, SUZANNE_BSN, csrf_token_for
 from tests.security.routes import ClassifiedRoute, classified_routes
+from tests.zaaksysteem.helpers import case_system_settings
 
 CASE_PREFIXES = (
     "/mijn/zaken",
@@ -36,6 +42,73 @@ STAFF_KINDS = {
     "balie": "staff:balie",
 }
 CUSTOMERS = {"suzanne": SUZANNE_BSN, "lance": LANCE_BSN, "dagobert": DAGOBERT_KVK, "bv": BV_KVK}
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    """With the case system on, so its routes are in the matrix too."""
+    return case_system_settings(database_url, LOCAL_BASE)
+
+
+@pytest.fixture
+def store() -> ZgwStore:
+    """The case system with one case (and a shown document) for each customer."""
+    store = ZgwStore(LOCAL_BASE)
+    zgw_demo._add_catalogue(store)
+    for number, owner in enumerate(CUSTOMERS, start=1):
+        key = CUSTOMERS[owner]
+        zgw_demo.add_case(
+            store,
+            zaaktype=zgw_demo.ZAAKTYPE_MELDING,
+            identificatie=f"MATRIX-{number}",
+            omschrijving=f"Melding van {owner}",
+            initiator={"bsn": key} if len(key) == 9 else {"kvk": key},
+            started=datetime.now(UTC) - timedelta(days=2),
+            statuses=1,
+            documents=(("Ontvangstbevestiging", "definitief", "openbaar"),),
+        )
+    return store
+
+
+@pytest.fixture
+def app(settings: Settings, store: ZgwStore, monkeypatch: pytest.MonkeyPatch) -> FastAPI:
+    monkeypatch.setattr("portal.integrations.zgw._local_api", lambda: LocalZgwApi(store))
+    return create_app(settings)
+
+
+def _case_system_params(store: ZgwStore, owner: str) -> dict[str, str]:
+    identificatie = f"MATRIX-{list(CUSTOMERS).index(owner) + 1}"
+    (zaak,) = store.search("zaken", {"identificatie": identificatie})
+    (link,) = store.search("zaakinformatieobjecten", {"zaak": zaak["url"]})
+    document = store.get(link["informatieobject"])
+    assert document is not None
+    return {"identificatie": identificatie, "key": document["uuid"]}
+
+
+def _registration_of(db: Session, owner: str, now: datetime) -> str:
+    number = CUSTOMERS[owner]
+    resident = len(number) == 9
+    queued = registratie.queue_registration(
+        db,
+        registratie.NewRegistration(
+            reference=service.next_reference(db, year=now.year),
+            submission_token=f"matrix-registratie-{owner}",
+            form_slug="gehandicaptenparkeerkaart",
+            product="gehandicaptenparkeerkaart",
+            zaaktype_url="http://zgw.invalid/catalogi/api/v1/zaaktypen/x",
+            omschrijving="Gehandicaptenparkeerkaart",
+            initiator_kind="natuurlijk_persoon" if resident else "niet_natuurlijk_persoon",
+            initiator_bsn=number if resident else None,
+            initiator_kvk=None if resident else number,
+            initiator_vestiging=None,
+            initiator_name=owner,
+            contact_email=None,
+            received_at=now,
+            summary=[],
+        ),
+        [],
+    )
+    return str(queued.id)
 
 
 def case_routes(app: FastAPI) -> list[ClassifiedRoute]:
@@ -91,6 +164,7 @@ def _case_of(db: Session, owner: str, settings: Any, now: datetime) -> dict[str,
         "verzoek_id": str(verzoek.id),
         "slug": "parkeervergunning",
         "kenmerk": _appointment_of(db, owner, settings, now),
+        "registratie_id": _registration_of(db, owner, now),
     }
 
 
@@ -127,10 +201,13 @@ def _appointment_of(db: Session, owner: str, settings: Any, now: datetime) -> st
 
 
 @pytest.fixture
-def cases(db_engine: Any, settings: Any) -> dict[str, dict[str, str]]:
+def cases(db_engine: Any, settings: Any, store: ZgwStore) -> dict[str, dict[str, str]]:
     now = datetime.now(UTC)
     with Session(db_engine) as db:
-        made = {owner: _case_of(db, owner, settings, now) for owner in CUSTOMERS}
+        made = {
+            owner: {**_case_of(db, owner, settings, now), **_case_system_params(store, owner)}
+            for owner in CUSTOMERS
+        }
         zaaktypen.set_staff_products(
             db,
             staff_subject="medewerker-behandelaar",
@@ -163,6 +240,7 @@ def _staff_allowed(route: ClassifiedRoute, role: str) -> bool:
 def test_every_case_route_is_in_the_matrix(app: FastAPI) -> None:
     names = {r.name for r in case_routes(app)}
     assert {"zaken:detail", "zaken:document", "zaken:answer", "backoffice:case"} <= names
+    assert {"zaaksysteem:detail", "zaaksysteem:document", "backoffice:registrations"} <= names
     for route in case_routes(app):
         (access,) = route.access
         assert access == "customer" or access.startswith("staff:"), route.path

@@ -1,0 +1,215 @@
+"""Notifications from the case system (Notificaties API, channel `zaken`): a new status of a
+zaak becomes an e-mail to its initiator, through the message outbox.
+
+The callback only stores the notification (the NRC wants a quick 204, and the case system may
+be briefly unreachable when the worker reads it); the worker then reads the status, the zaak
+and its initiator, because notifications carry no personal data. The status URL is unique, so
+a notification delivered twice sends one e-mail.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import structlog
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import Engine, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
+
+from portal.berichten import service as berichten
+from portal.integrations import IntegrationUnavailable
+from portal.integrations.zgw import ZgwApi, is_visible
+from portal.settings import Settings
+from portal.zaaksysteem.models import Melding, Registratie
+from portal.zaaksysteem.registratie import LEASE, backoff
+
+log = structlog.get_logger("mijnharen.zaaksysteem")
+BATCH = 50
+
+
+class Notificatie(BaseModel):
+    """A Notificaties API message (notificaties 1.0: `kanaal`, `hoofdObject`, `resource`,
+    `resourceUrl`, `actie`, `aanmaakdatum`, `kenmerken`)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    kanaal: str = Field(min_length=1, max_length=50)
+    hoofd_object: str = Field(alias="hoofdObject", min_length=1, max_length=500)
+    resource: str = Field(min_length=1, max_length=100)
+    resource_url: str = Field(alias="resourceUrl", min_length=1, max_length=500)
+    actie: str = Field(min_length=1, max_length=100)
+    aanmaakdatum: datetime
+    kenmerken: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def is_new_status(self) -> bool:
+        return self.kanaal == "zaken" and self.resource == "status" and self.actie == "create"
+
+
+def receive(db: Session, notificatie: Notificatie, *, now: datetime) -> bool:
+    """Keep a new-status notification for the worker; other ones are not for us (False)."""
+    if not notificatie.is_new_status:
+        return False
+    dialect = postgresql if db.get_bind().dialect.name == "postgresql" else sqlite
+    table: Any = Melding.__table__  # type: ignore[attr-defined]
+    db.execute(
+        dialect.insert(table)
+        .values(
+            resource_url=notificatie.resource_url,
+            zaak_url=notificatie.hoofd_object,
+            received_at=now,
+            attempts=0,
+            next_attempt_at=now,
+            outcome="",
+        )
+        .on_conflict_do_nothing(index_elements=["resource_url"])
+    )
+    return True
+
+
+def handle_due(engine: Engine, settings: Settings, api: ZgwApi, *, now: datetime) -> int:
+    """Read each waiting notification's case and queue the e-mail; returns how many were done."""
+    with Session(engine) as db:
+        due = db.exec(
+            select(Melding.id, Melding.next_attempt_at)
+            .where(col(Melding.handled_at).is_(None), col(Melding.next_attempt_at) <= now)
+            .order_by(col(Melding.next_attempt_at))
+            .limit(BATCH)
+        ).all()
+    handled = 0
+    for melding_id, due_at in due:
+        assert melding_id is not None
+        if _claim(engine, melding_id, due_at, now=now) and _handle(
+            engine, settings, api, melding_id, now=now
+        ):
+            handled += 1
+    return handled
+
+
+def _claim(engine: Engine, melding_id: int, due_at: datetime, *, now: datetime) -> bool:
+    with Session(engine) as db:
+        claimed = db.execute(
+            update(Melding)
+            .where(
+                col(Melding.id) == melding_id,
+                col(Melding.next_attempt_at) == due_at,
+                col(Melding.handled_at).is_(None),
+            )
+            .values(next_attempt_at=now + LEASE, attempts=Melding.attempts + 1)
+        )
+        db.commit()
+    return bool(claimed.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def _handle(
+    engine: Engine, settings: Settings, api: ZgwApi, melding_id: int, *, now: datetime
+) -> bool:
+    with Session(engine, expire_on_commit=False) as db:
+        melding = db.get(Melding, melding_id)
+        assert melding is not None
+    try:
+        message = _message_for(api, settings, melding)
+    except IntegrationUnavailable as failure:
+        with Session(engine) as db:
+            db.execute(
+                update(Melding)
+                .where(col(Melding.id) == melding_id)
+                .values(next_attempt_at=now + backoff(melding.attempts), outcome="niet_bereikbaar")
+            )
+            db.commit()
+        log.warning("zgw_notification_retry", melding=melding_id, reason=failure.reason)
+        return False
+    with Session(engine) as db:
+        outcome = message.outcome
+        if message.recipient is not None:
+            contact = db.exec(
+                select(Registratie.contact_email).where(
+                    col(Registratie.zaak_url) == message.zaak_url
+                )
+            ).first()
+            recipient = berichten.Recipient(
+                email=contact, bsn=message.recipient[0], kvk=message.recipient[1]
+            )
+            berichten.queue_message(
+                db,
+                kind="status_changed",
+                recipient=recipient,
+                subject="Uw zaak heeft een nieuwe status",
+                body_text=message.body,
+                now=now,
+                zaak_reference=message.identificatie if len(message.identificatie) <= 20 else None,
+            )
+        db.execute(
+            update(Melding)
+            .where(col(Melding.id) == melding_id)
+            .values(handled_at=now, outcome=outcome)
+        )
+        db.commit()
+    log.info("zgw_notification_handled", melding=melding_id, outcome=outcome)
+    return True
+
+
+class _Message:
+    def __init__(
+        self,
+        outcome: str,
+        *,
+        recipient: tuple[str | None, str | None] | None = None,
+        zaak_url: str = "",
+        identificatie: str = "",
+        body: str = "",
+    ) -> None:
+        self.outcome = outcome
+        self.recipient = recipient
+        self.zaak_url = zaak_url
+        self.identificatie = identificatie
+        self.body = body
+
+
+def _message_for(api: ZgwApi, settings: Settings, melding: Melding) -> _Message:
+    status = api.get(melding.resource_url)
+    if status is None or status.get("zaak") != melding.zaak_url:
+        return _Message("onbekende_status")
+    zaak = api.get(melding.zaak_url)
+    if zaak is None:
+        return _Message("onbekende_zaak")
+    zaaktype = api.get(str(zaak.get("zaaktype") or "")) or {}
+    statustype = api.get(str(status.get("statustype") or "")) or {}
+    if zaaktype.get("indicatieInternOfExtern") != "extern" or not is_visible(
+        zaak.get("vertrouwelijkheidaanduiding"), settings.zgw_max_vertrouwelijkheid
+    ):
+        return _Message("niet_zichtbaar")
+    if statustype.get("informeren") is False:
+        return _Message("niet_informeren")
+    rollen = api.search(
+        "zaken", "rollen", {"zaak": melding.zaak_url, "omschrijvingGeneriek": "initiator"}
+    )
+    identification = (rollen[0].get("betrokkeneIdentificatie") or {}) if rollen else {}
+    bsn = identification.get("inpBsn") or None
+    kvk = identification.get("kvkNummer") or None
+    if not bsn and not kvk:
+        return _Message("geen_initiator")
+    identificatie = str(zaak.get("identificatie") or "")
+    link = f"{settings.base_url.rstrip('/')}/mijn/zaken/zaaksysteem/{identificatie}"
+    text = str(status.get("statustoelichting") or statustype.get("statustekst") or "")
+    body = "\n\n".join(
+        part
+        for part in (
+            "Beste inwoner,",
+            f'Uw zaak "{zaak.get("omschrijving") or zaaktype.get("omschrijving") or ""}" '
+            f"({identificatie}) heeft een nieuwe status: {statustype.get('omschrijving') or ''}.",
+            text,
+            f"Bekijk uw zaak op Mijn Haren (u logt in met DigiD of eHerkenning): {link}",
+            "Met vriendelijke groet,\nGemeente Haren",
+        )
+        if part
+    )
+    return _Message(
+        "verstuurd",
+        recipient=(bsn, kvk),
+        zaak_url=melding.zaak_url,
+        identificatie=identificatie,
+        body=body,
+    )
