@@ -59,3 +59,6 @@ def kvk_stub_server(_kvk_server: StubServer) -> Iterator[RunningStub]:
     _kvk_server.control.reset()
     yield RunningStub(url=f"{_kvk_server.origin}{KVK_PATH}", control=_kvk_server.control)
     _kvk_server.control.reset()
+
+
+from tests.integrations.zgw_stub import _zgw_server, zgw_server  # noqa: E402, F401

@@ -39,3 +39,6 @@ def app(settings: Settings, store: ZgwStore, monkeypatch: pytest.MonkeyPatch) ->
 def client(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app, base_url="http://testserver", follow_redirects=False) as test_client:
         yield test_client
+
+
+from tests.integrations.zgw_stub import _zgw_server, zgw_server  # noqa: E402, F401
