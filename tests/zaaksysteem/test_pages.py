@@ -15,7 +15,6 @@ from sqlmodel import Session
 
 from auth.dependencies import session_cookie_name, session_policy
 from auth.sessions import create_session
-
 from portal.integrations import IntegrationUnavailable
 from portal.integrations.zgw.local import ZgwStore
 from portal.main import create_app
@@ -155,12 +154,6 @@ def test_without_a_case_system_there_is_no_block_and_no_page(database_url: str) 
     with TestClient(app, base_url="http://testserver", follow_redirects=False) as plain:
         settings: Settings = app.state.settings
         assert settings.zgw_backend == "geen"
-        from sqlmodel import Session
-
-        from auth.dependencies import session_cookie_name, session_policy
-        from auth.sessions import create_session
-        from tests.conftest import identity_for
-
         with Session(app.state.engine) as db:
             token = create_session(
                 db, identity=identity_for("suzanne"), id_token="", policy=session_policy(settings)
