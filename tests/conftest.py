@@ -210,7 +210,8 @@ class LiveServer:
 def live_server(database_url: str) -> Iterator[LiveServer]:
     """The portal on http://127.0.0.1:<port>, with the development identity provider."""
     port = free_port()
-    settings = make_settings(database_url, base_url=f"http://127.0.0.1:{port}")
+    # With the demo case system, so /mijn/zaken shows its htmx block and its pages can be checked.
+    settings = make_settings(database_url, base_url=f"http://127.0.0.1:{port}", zgw_backend="local")
     server = LiveServer(create_app(settings), port)
     server.start()
     yield server

@@ -233,6 +233,7 @@ from tests.backoffice.browser_pages import page_states as _backoffice_page_state
 from tests.gegevens.browser_pages import page_states as _gegevens_page_states  # noqa: E402
 from tests.prestaties.browser_pages import page_states as _prestaties_page_states  # noqa: E402
 from tests.prestaties.browser_pages_staff import page_states as _prestaties_staff_states  # noqa: E402
+from tests.zaaksysteem.browser_pages import page_states as _zaaksysteem_states  # noqa: E402
 from tests.zaken.browser_pages import page_states as _zaak_page_states  # noqa: E402
 
 PAGES.extend(_form_page_states())
@@ -242,6 +243,7 @@ PAGES.extend(_afspraak_page_states())
 PAGES.extend(_prestaties_page_states())
 PAGES.extend(_prestaties_staff_states())
 PAGES.extend(_gegevens_page_states())
+PAGES.extend(_zaaksysteem_states())
 PAGES.extend(
     [
         PageState("product-paspoort", "/producten/paspoort"),
