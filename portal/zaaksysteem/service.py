@@ -219,6 +219,8 @@ def _summary(api: ZgwApi, zaak: dict[str, Any]) -> ExternalCase:
 
 def _steps(api: ZgwApi, zaak: dict[str, Any]) -> list[Step]:
     statussen = api.search("zaken", "statussen", {"zaak": zaak["url"]})
+    # Checked again here: a case system that ignored the filter must not mix in other cases.
+    statussen = [s for s in statussen if s.get("zaak") == zaak["url"]]
     statussen.sort(key=lambda s: str(s.get("datumStatusGezet") or ""))
     steps = []
     reached = 0
@@ -245,6 +247,8 @@ def _documents(api: ZgwApi, zaak: dict[str, Any], maximum: str) -> list[Document
     links = api.search("zaken", "zaakinformatieobjecten", {"zaak": zaak["url"]})
     documents = []
     for link in links:
+        if link.get("zaak") != zaak["url"]:
+            continue  # a case system that ignored the filter: not this case's document
         item = api.get(str(link.get("informatieobject") or ""))
         if (
             item is None

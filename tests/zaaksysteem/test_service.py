@@ -351,11 +351,6 @@ def test_a_case_system_ignoring_the_confidentiality_filter_still_hides_103(
     assert service.case_of(careless, suzanne, ident(system.store, 103), maximum=MAXIMUM) is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="service._documents trusts the zaak filter of zaakinformatieobjecten (and _steps "
-    "that of statussen): a case system that ignores it lists other cases' documents",
-)
 def test_a_case_system_ignoring_the_zaak_filter_shows_only_that_cases_documents(
     system: CaseSystem,
 ) -> None:

@@ -14,7 +14,7 @@ from copy import deepcopy
 from datetime import UTC, date, datetime
 from typing import Any, Self
 
-from portal.integrations.zgw import CONFIDENTIALITY, Component, ZgwRefused
+from portal.integrations.zgw import CONFIDENTIALITY, Component, ZgwRefused, is_visible
 
 LOCAL_BASE = "http://zgw.invalid"
 PAGE_SIZE = 100
@@ -139,9 +139,9 @@ class ZgwStore:
             return False
         if resource == "zaken":
             maximum = params.get("maximaleVertrouwelijkheidaanduiding")
-            if maximum in CONFIDENTIALITY and CONFIDENTIALITY.index(
-                item.get("vertrouwelijkheidaanduiding", "zeer_geheim")
-            ) > CONFIDENTIALITY.index(maximum):
+            if maximum in CONFIDENTIALITY and not is_visible(
+                item.get("vertrouwelijkheidaanduiding"), maximum
+            ):
                 return False
             if any(key.startswith("rol__") for key in params):
                 rollen = [r for r in self.items["rollen"].values() if r["zaak"] == item["url"]]
@@ -179,6 +179,8 @@ class ZgwStore:
                 raise ZgwRefused("zaken", "identificatie: identificatie-niet-uniek")
             item.setdefault("registratiedatum", today)
             item.setdefault("vertrouwelijkheidaanduiding", "openbaar")
+            if item["vertrouwelijkheidaanduiding"] not in CONFIDENTIALITY:
+                raise ZgwRefused("zaken", "vertrouwelijkheidaanduiding: invalid_choice")
             item.setdefault("kenmerken", [])
             item.update(status=None, resultaat=None, einddatum=None)
         elif resource == "statussen":
@@ -190,7 +192,13 @@ class ZgwStore:
             item["omschrijvingGeneriek"] = roltype.get("omschrijvingGeneriek")
         elif resource == "zaakinformatieobjecten":
             self._zaak(item["zaak"])
-            if self.locate(item["informatieobject"]) is None:
+            located = self.locate(item["informatieobject"])
+            documents = self.items["enkelvoudiginformatieobjecten"]
+            if (
+                located is None
+                or located[0] != "enkelvoudiginformatieobjecten"
+                or located[1] not in documents
+            ):
                 raise ZgwRefused(resource, "informatieobject: bad-url")
             item["registratiedatum"] = moment.isoformat()
         elif resource == "enkelvoudiginformatieobjecten":
