@@ -1,4 +1,4 @@
-"""The `mijn-haren` command: serve, db upgrade, demo load, worker."""
+"""The `mijn-haren` command: serve, db, demo load, worker, zgw abonneren."""
 
 from __future__ import annotations
 
@@ -169,3 +169,31 @@ def worker(once: bool, interval: float) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+@main.group()
+def zgw() -> None:
+    """The municipality's case system (ZGW APIs)."""
+
+
+@zgw.command("abonneren")
+@click.option("--nrc", required=True, help="Notificaties API base URL, e.g. https://…/api/v1")
+def zgw_subscribe(nrc: str) -> None:
+    """Subscribe the portal's callback to the case system's notifications (channel zaken)."""
+    from portal.integrations.zgw.http import subscribe
+
+    settings = get_settings()
+    if len(settings.zgw_notificaties_auth) < 16:
+        raise click.ClickException(
+            "set MIJNHAREN_ZGW_NOTIFICATIES_AUTH (16+ characters) first: the callback checks it"
+        )
+    url = subscribe(
+        nrc,
+        client_id=settings.zgw_client_id,
+        secret=settings.zgw_secret,
+        callback_url=f"{settings.base_url.rstrip('/')}/zaaksysteem/notificaties",
+        auth=settings.zgw_notificaties_auth,
+        rsin=settings.zgw_rsin,
+        timeout=settings.zgw_timeout_seconds,
+    )
+    click.echo(f"abonnement: {url}")

@@ -43,6 +43,7 @@ class ZgwControl:
     # (resource, "before" | "after"): fail the next create of that resource, once.
     fail_write: tuple[str, str] | None = None
     requests: list[dict[str, Any]] = field(default_factory=list)
+    subscriptions: list[dict[str, Any]] = field(default_factory=list)
     store: ZgwStore = field(default_factory=ZgwStore)
 
     def reset(self) -> None:
@@ -51,6 +52,7 @@ class ZgwControl:
         self.page_size = 100
         self.fail_write = None
         self.requests.clear()
+        self.subscriptions.clear()
 
 
 def _authorized(request: Request) -> bool:
@@ -159,11 +161,25 @@ async def _download(request: Request) -> Response:
     return Response(content, media_type="application/octet-stream")
 
 
+async def _subscribe(request: Request) -> Response:
+    """The Notificaties API's abonnement: kept in `control.subscriptions`."""
+    refused = await _guard(request, "abonnement")
+    if refused is not None:
+        return refused
+    body = json.loads(await request.body())
+    if not body.get("callbackUrl") or not body.get("kanalen"):
+        return JSONResponse({"invalidParams": [{"name": "callbackUrl"}]}, status_code=400)
+    body["url"] = f"{request.url}/{len(_control(request).subscriptions) + 1}"
+    _control(request).subscriptions.append(body)
+    return JSONResponse(body, status_code=201)
+
+
 def zgw_stub(control: ZgwControl) -> Starlette:
     """The stub app; it serves whatever store `control.store` holds at the time."""
     prefix = "/{component:str}/api/v1/{resource:str}"
     app = Starlette(
         routes=[
+            Route("/notificaties/api/v1/abonnement", _subscribe, methods=["POST"]),
             Route(prefix, _collection, methods=["GET", "POST"]),
             Route(prefix + "/{uuid:str}/download", _download),
             Route(prefix + "/{uuid:str}", _item),

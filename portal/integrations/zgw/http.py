@@ -186,3 +186,32 @@ def _log_call(method: str, resource: list[str], status: int | None, started: flo
         status=status,
         duration_ms=duration_ms,
     )
+
+
+def subscribe(
+    nrc_url: str,
+    *,
+    client_id: str,
+    secret: str,
+    callback_url: str,
+    auth: str,
+    rsin: str,
+    timeout: float = 10.0,
+) -> str:
+    """Subscribe `callback_url` to the Notificaties API's `zaken` channel (the municipality's
+    own zaken only); returns the abonnement's URL. The NRC sends `auth` as the Authorization
+    header of every callback."""
+    api = HttpZgwApi({}, client_id=client_id, secret=secret, timeout=timeout)
+    body = {
+        "callbackUrl": callback_url,
+        "auth": auth,
+        "kanalen": [{"naam": "zaken", "filters": {"bronorganisatie": rsin}}],
+    }
+    try:
+        response = api._call("POST", f"{nrc_url.rstrip('/')}/abonnement", json=body)
+        if response.status_code == 400:
+            raise ZgwRefused("abonnement", _problem_detail(response))
+        created = _object(api._json(response, nrc_url))
+    finally:
+        api.close()
+    return str(created.get("url") or "")
