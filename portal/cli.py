@@ -197,3 +197,25 @@ def zgw_subscribe(nrc: str) -> None:
         timeout=settings.zgw_timeout_seconds,
     )
     click.echo(f"abonnement: {url}")
+
+
+@zgw.command("demo-server")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8010, show_default=True, type=int)
+def zgw_demo_server(host: str, port: int) -> None:
+    """Serve the demo case system over HTTP (development): the ZGW APIs of a ZGW system with
+    the demo cases, for MIJNHAREN_ZGW_BACKEND=http. What it stores lives until it stops."""
+    import uvicorn
+
+    from portal.integrations.zgw.demo import demo_store
+    from portal.integrations.zgw.server import CaseSystemState, case_system_app
+
+    settings = get_settings()
+    if settings.is_production:
+        raise click.ClickException("the demo case system never runs in production")
+    state = CaseSystemState(
+        store=demo_store(f"http://{host}:{port}"),
+        client_id=settings.zgw_client_id,
+        secret=settings.zgw_secret,
+    )
+    uvicorn.run(case_system_app(state), host=host, port=port, log_config=None, access_log=False)

@@ -15,6 +15,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SECRET_KEY = "development-only-secret-key-do-not-use-in-production"  # noqa: S105
+DEFAULT_ZGW_SECRET = "development-only-zgw-secret-do-not-use"  # noqa: S105
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'mijnharen.db'}"
 
 ProviderName = Literal["digid", "eherkenning", "medewerker"]
@@ -131,7 +132,7 @@ class Settings(BaseSettings):
     zgw_catalogi_url: str = "http://127.0.0.1:8010/catalogi/api/v1"
     zgw_documenten_url: str = "http://127.0.0.1:8010/documenten/api/v1"
     zgw_client_id: str = "mijn-haren"
-    zgw_secret: str = ""
+    zgw_secret: str = DEFAULT_ZGW_SECRET
     zgw_timeout_seconds: float = Field(default=5.0, gt=0)
     # RSIN of the municipality: bronorganisatie and verantwoordelijkeOrganisatie of new zaken.
     zgw_rsin: str = "002220647"
@@ -193,7 +194,9 @@ class Settings(BaseSettings):
         problems = []
         if self.zgw_backend == "local":
             problems.append("MIJNHAREN_ZGW_BACKEND must not be 'local' in production")
-        if self.zgw_backend == "http" and len(self.zgw_secret) < 16:
+        if self.zgw_backend == "http" and (
+            self.zgw_secret == DEFAULT_ZGW_SECRET or len(self.zgw_secret) < 16
+        ):
             problems.append("MIJNHAREN_ZGW_SECRET must be set (16+ characters) for the ZGW APIs")
         if self.zgw_backend == "http" and len(self.zgw_notificaties_auth) < 16:
             problems.append(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from portal.settings import DEFAULT_SECRET_KEY, Settings
+from portal.settings import DEFAULT_SECRET_KEY, DEFAULT_ZGW_SECRET, Settings
 
 SAFE_PRODUCTION = {
     "environment": "production",
@@ -36,8 +36,16 @@ def test_environment_variables_are_read_with_the_prefix(monkeypatch: pytest.Monk
     assert settings.session_idle_minutes == 10
 
 
+ZGW = {
+    "zgw_backend": "http",
+    "zgw_secret": "een-lang-geheim-van-het-zaaksysteem",
+    "zgw_notificaties_auth": "Token een-lang-geheim-voor-notificaties",
+}
+
+
 def test_a_safe_production_configuration_starts() -> None:
     assert Settings(**SAFE_PRODUCTION).is_production  # type: ignore[arg-type]
+    assert Settings(**SAFE_PRODUCTION, **ZGW).is_production  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -53,6 +61,10 @@ def test_a_safe_production_configuration_starts() -> None:
         ({"kvk_backend": "local"}, "MIJNHAREN_KVK_BACKEND"),
         ({"enable_api_docs": True}, "MIJNHAREN_ENABLE_API_DOCS"),
         ({"mail_backend": "bestand"}, "MIJNHAREN_MAIL_BACKEND"),
+        ({"zgw_backend": "local"}, "MIJNHAREN_ZGW_BACKEND"),
+        ({**ZGW, "zgw_secret": DEFAULT_ZGW_SECRET}, "MIJNHAREN_ZGW_SECRET"),
+        ({**ZGW, "zgw_secret": "kort"}, "MIJNHAREN_ZGW_SECRET"),
+        ({**ZGW, "zgw_notificaties_auth": ""}, "MIJNHAREN_ZGW_NOTIFICATIES_AUTH"),
     ],
 )
 def test_production_refuses_unsafe_settings(change: dict[str, object], complaint: str) -> None:

@@ -1,50 +1,43 @@
-"""The ZGW APIs over real HTTP for the tests: a `ZgwStore` (the demo case system) behind the
-standard's URLs, with its authentication (HS256 JWT with `client_id`), `Accept-Crs` on /zaken,
-pagination (`count/next/previous/results`, except zaakinformatieobjecten: a plain array),
-400 for an invalid write, and a `ZgwControl` to make it fail: down (503), slow, or failing a
-chosen write before or after storing it (the answer lost on the way back).
+"""The ZGW APIs over real HTTP for the tests: the portal's own case system server
+(portal/integrations/zgw/server.py) with a `ZgwControl` that makes it misbehave: down (503),
+slow, or failing a chosen write before or after storing it (the answer lost on the way back),
+and that records every request (method, path, query, headers).
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from joserfc import jwt
-from joserfc.errors import JoseError
-from joserfc.jwk import OctKey
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
-from portal.integrations.zgw import COMPONENTS, Component, ZgwRefused
+from portal.integrations.zgw import COMPONENTS, Component
 from portal.integrations.zgw.demo import demo_store
 from portal.integrations.zgw.http import HttpZgwApi
-from portal.integrations.zgw.local import RESOURCES, ZgwStore
+from portal.integrations.zgw.local import ZgwStore
+from portal.integrations.zgw.server import CaseSystemState, case_system_app
 from tests.integrations.stubs import StubServer
 
 CLIENT_ID = "mijn-haren-test"
 SECRET = "zgw-test-secret-van-voldoende-lengte"
-UNPAGINATED = {"zaakinformatieobjecten"}
 
 
 @dataclass
-class ZgwControl:
-    """How the stub misbehaves, and what it was asked (method, path, query, headers)."""
+class ZgwControl(CaseSystemState):
+    """How the stub misbehaves, and what it was asked."""
 
+    store: ZgwStore = field(default_factory=ZgwStore)
+    client_id: str = CLIENT_ID
+    secret: str = SECRET
     down: bool = False
     delay_seconds: float = 0.0
-    page_size: int = 100
     # (resource, "before" | "after"): fail the next create of that resource, once.
     fail_write: tuple[str, str] | None = None
     requests: list[dict[str, Any]] = field(default_factory=list)
-    subscriptions: list[dict[str, Any]] = field(default_factory=list)
-    store: ZgwStore = field(default_factory=ZgwStore)
 
     def reset(self) -> None:
         self.down = False
@@ -54,139 +47,28 @@ class ZgwControl:
         self.requests.clear()
         self.subscriptions.clear()
 
-
-def _authorized(request: Request) -> bool:
-    header = request.headers.get("authorization", "")
-    if not header.startswith("Bearer "):
-        return False
-    try:
-        token = jwt.decode(header.removeprefix("Bearer "), OctKey.import_key(SECRET.encode()))
-    except (JoseError, ValueError):
-        return False
-    return token.header.get("alg") == "HS256" and token.claims.get("client_id") == CLIENT_ID
-
-
-def _control(request: Request) -> ZgwControl:
-    control: ZgwControl = request.app.state.control
-    return control
-
-
-async def _guard(request: Request, resource: str) -> Response | None:
-    control = _control(request)
-    control.requests.append(
-        {
-            "method": request.method,
-            "path": request.url.path,
-            "query": dict(request.query_params),
-            "headers": {k.lower(): v for k, v in request.headers.items()},
-        }
-    )
-    if control.delay_seconds:
-        await asyncio.sleep(control.delay_seconds)
-    if control.down:
-        return JSONResponse({"detail": "onderhoud"}, status_code=503)
-    if not _authorized(request):
-        return JSONResponse({"detail": "Niet geautoriseerd"}, status_code=403)
-    crs = request.headers.get("accept-crs")
-    if resource == "zaken" and request.method in ("GET", "POST") and crs != "EPSG:4326":
-        return JSONResponse({"detail": "Accept-Crs ontbreekt"}, status_code=412)
-    return None
-
-
-async def _collection(request: Request) -> Response:
-    control = _control(request)
-    resource = request.path_params["resource"]
-    if RESOURCES.get(resource) != request.path_params["component"]:
-        return JSONResponse({"detail": "Niet gevonden"}, status_code=404)
-    refused = await _guard(request, resource)
-    if refused is not None:
-        return refused
-    if request.method == "POST":
-        return await _create(request, resource)
-    found = control.store.search(resource, dict(request.query_params))
-    if resource in UNPAGINATED:
-        return JSONResponse(found)
-    page = int(request.query_params.get("page", "1"))
-    start = (page - 1) * control.page_size
-    following = None
-    if start + control.page_size < len(found):
-        following = str(request.url.include_query_params(page=page + 1))
-    return JSONResponse(
-        {
-            "count": len(found),
-            "next": following,
-            "previous": None,
-            "results": found[start : start + control.page_size],
-        }
-    )
-
-
-async def _create(request: Request, resource: str) -> Response:
-    control = _control(request)
-    failing = control.fail_write
-    if failing == (resource, "before"):
-        control.fail_write = None
-        return JSONResponse({"detail": "storing"}, status_code=500)
-    try:
-        created = control.store.create(resource, json.loads(await request.body()))
-    except ZgwRefused as refused:
-        invalid = [{"name": refused.detail, "code": "invalid"}]
-        return JSONResponse(
-            {"title": "Invalid input.", "status": 400, "invalidParams": invalid},
-            status_code=400,
+    async def interfere(self, request: Request, resource: str) -> Response | None:
+        self.requests.append(
+            {
+                "method": request.method,
+                "path": request.url.path,
+                "query": dict(request.query_params),
+                "headers": {k.lower(): v for k, v in request.headers.items()},
+            }
         )
-    if failing == (resource, "after"):
-        control.fail_write = None
+        if self.delay_seconds:
+            await asyncio.sleep(self.delay_seconds)
+        if self.down:
+            return JSONResponse({"detail": "onderhoud"}, status_code=503)
+        return None
+
+    def write_fault(self, resource: str, moment: str) -> Response | None:
+        if self.fail_write != (resource, moment):
+            return None
+        self.fail_write = None
+        if moment == "before":
+            return JSONResponse({"detail": "storing"}, status_code=500)
         return JSONResponse({"detail": "verbinding verbroken"}, status_code=502)
-    return JSONResponse(created, status_code=201)
-
-
-async def _item(request: Request) -> Response:
-    refused = await _guard(request, request.path_params["resource"])
-    if refused is not None:
-        return refused
-    found = _control(request).store.get(str(request.url).split("?")[0])
-    if found is None:
-        return JSONResponse({"detail": "Niet gevonden"}, status_code=404)
-    return JSONResponse(found)
-
-
-async def _download(request: Request) -> Response:
-    refused = await _guard(request, "enkelvoudiginformatieobjecten")
-    if refused is not None:
-        return refused
-    content = _control(request).store.content_of(str(request.url).split("?")[0])
-    if content is None:
-        return JSONResponse({"detail": "Niet gevonden"}, status_code=404)
-    return Response(content, media_type="application/octet-stream")
-
-
-async def _subscribe(request: Request) -> Response:
-    """The Notificaties API's abonnement: kept in `control.subscriptions`."""
-    refused = await _guard(request, "abonnement")
-    if refused is not None:
-        return refused
-    body = json.loads(await request.body())
-    if not body.get("callbackUrl") or not body.get("kanalen"):
-        return JSONResponse({"invalidParams": [{"name": "callbackUrl"}]}, status_code=400)
-    body["url"] = f"{request.url}/{len(_control(request).subscriptions) + 1}"
-    _control(request).subscriptions.append(body)
-    return JSONResponse(body, status_code=201)
-
-
-def zgw_stub(control: ZgwControl) -> Starlette:
-    """The stub app; it serves whatever store `control.store` holds at the time."""
-    prefix = "/{component:str}/api/v1/{resource:str}"
-    app = Starlette(
-        routes=[
-            Route("/notificaties/api/v1/abonnement", _subscribe, methods=["POST"]),
-            Route(prefix, _collection, methods=["GET", "POST"]),
-            Route(prefix + "/{uuid:str}/download", _download),
-            Route(prefix + "/{uuid:str}", _item),
-        ]
-    )
-    app.state.control = control
-    return app
 
 
 @dataclass
@@ -202,7 +84,7 @@ class RunningZgw:
 @pytest.fixture(scope="session")
 def _zgw_server() -> Iterator[StubServer]:
     control = ZgwControl()
-    server = StubServer(zgw_stub(control), control)  # type: ignore[arg-type]
+    server = StubServer(case_system_app(control), control)  # type: ignore[arg-type]
     server.start()
     yield server
     server.stop()

@@ -45,7 +45,7 @@ class HttpZgwApi:
     ) -> None:
         self.bases = {component: url.rstrip("/") for component, url in bases.items()}
         self.client_id = client_id
-        self.key = OctKey.import_key(secret.encode() or b"-")
+        self.key = OctKey.import_key(secret.encode())
         self.client = httpx.Client(timeout=timeout, transport=transport)
 
     def close(self) -> None:
