@@ -76,6 +76,7 @@ def _case_system_round(engine: Engine, settings: Settings) -> dict[str, int]:
         return {}
     return {
         "zgw_registered": registratie.register_due(engine, settings, api, now=utcnow()),
+        "zgw_statuses_polled": meldingen.poll_registered(engine, api, now=utcnow()),
         "zgw_notifications_handled": meldingen.handle_due(engine, settings, api, now=utcnow()),
     }
 

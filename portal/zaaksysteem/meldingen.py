@@ -9,7 +9,7 @@ a notification delivered twice sends one e-mail.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import structlog
@@ -52,20 +52,7 @@ def receive(db: Session, notificatie: Notificatie, *, now: datetime) -> bool:
     """Keep a new-status notification for the worker; other ones are not for us (False)."""
     if not notificatie.is_new_status:
         return False
-    dialect = postgresql if db.get_bind().dialect.name == "postgresql" else sqlite
-    table: Any = Melding.__table__  # type: ignore[attr-defined]
-    db.execute(
-        dialect.insert(table)
-        .values(
-            resource_url=notificatie.resource_url,
-            zaak_url=notificatie.hoofd_object,
-            received_at=now,
-            attempts=0,
-            next_attempt_at=now,
-            outcome="",
-        )
-        .on_conflict_do_nothing(index_elements=["resource_url"])
-    )
+    _remember(db, resource_url=notificatie.resource_url, zaak_url=notificatie.hoofd_object, now=now)
     return True
 
 
@@ -109,6 +96,16 @@ def _handle(
     with Session(engine, expire_on_commit=False) as db:
         melding = db.get(Melding, melding_id)
         assert melding is not None
+        # The first status of a zaak the portal registered: the resident already had the
+        # "we received your application" e-mail.
+        own = db.exec(
+            select(Registratie.id).where(col(Registratie.status_url) == melding.resource_url)
+        ).first()
+        if own is not None:
+            melding.handled_at, melding.outcome = now, "eigen_status"
+            db.add(melding)
+            db.commit()
+            return True
     try:
         message = _message_for(api, settings, melding)
     except IntegrationUnavailable as failure:
@@ -213,3 +210,62 @@ def _message_for(api: ZgwApi, settings: Settings, melding: Melding) -> _Message:
         identificatie=identificatie,
         body=body,
     )
+
+
+# --- Polling: notifications can be lost ---------------------------------------------------------
+
+#: How often a registered, still open zaak is asked for its status.
+POLL_EVERY = timedelta(minutes=15)
+
+
+def poll_registered(engine: Engine, api: ZgwApi, *, now: datetime) -> int:
+    """Ask the case system for the status of the zaken the portal registered and treat a status
+    not seen before as a notification (the status URL is unique, so one that was also notified
+    is handled once). Stops for a zaak once it has an end date. Returns how many were new."""
+    with Session(engine) as db:
+        due = db.exec(
+            select(Registratie.id, Registratie.zaak_url, Registratie.status_url)
+            .where(
+                col(Registratie.registered_at).is_not(None),
+                col(Registratie.closed_at).is_(None),
+                (col(Registratie.polled_at).is_(None))
+                | (col(Registratie.polled_at) <= now - POLL_EVERY),
+            )
+            .limit(BATCH)
+        ).all()
+    found = 0
+    for registratie_id, zaak_url, first_status in due:
+        try:
+            zaak = api.get(str(zaak_url))
+        except IntegrationUnavailable:
+            return found  # try again next round; the case system is not answering
+        with Session(engine) as db:
+            values: dict[str, Any] = {"polled_at": now}
+            if zaak is None or zaak.get("einddatum"):
+                values["closed_at"] = now
+            status = (zaak or {}).get("status")
+            if status and status != first_status:
+                found += _remember(db, resource_url=str(status), zaak_url=str(zaak_url), now=now)
+            db.execute(
+                update(Registratie).where(col(Registratie.id) == registratie_id).values(**values)
+            )
+            db.commit()
+    return found
+
+
+def _remember(db: Session, *, resource_url: str, zaak_url: str, now: datetime) -> int:
+    dialect = postgresql if db.get_bind().dialect.name == "postgresql" else sqlite
+    table: Any = Melding.__table__  # type: ignore[attr-defined]
+    inserted = db.execute(
+        dialect.insert(table)
+        .values(
+            resource_url=resource_url,
+            zaak_url=zaak_url,
+            received_at=now,
+            attempts=0,
+            next_attempt_at=now,
+            outcome="",
+        )
+        .on_conflict_do_nothing(index_elements=["resource_url"])
+    )
+    return int(inserted.rowcount or 0)  # type: ignore[attr-defined]

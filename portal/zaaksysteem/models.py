@@ -47,6 +47,10 @@ class Registratie(SQLModel, table=True):
     next_attempt_at: datetime = Field(index=True)
     last_error: str = Field(default="", max_length=500)
     registered_at: datetime | None = Field(default=None, index=True)
+    # When the worker last asked the case system for this zaak's status (notifications can be
+    # lost, so registered zaken are also polled until they are closed).
+    polled_at: datetime | None = None
+    closed_at: datetime | None = None
 
 
 class RegistratieDocument(SQLModel, table=True):

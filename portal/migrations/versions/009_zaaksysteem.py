@@ -62,6 +62,8 @@ def upgrade() -> None:
         sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("last_error", sa.String(500), nullable=False),
         sa.Column("registered_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("polled_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("reference"),
         sa.UniqueConstraint("submission_token"),
