@@ -16,11 +16,11 @@ from portal.berichten.models import OutboxMessage
 from portal.files import file_store
 from portal.integrations.zgw.local import LocalZgwApi, ZgwStore
 from portal.settings import Settings
-from portal.zaaksysteem import inzage
+from portal.zaaksysteem import inzage, registratie, service
 from portal.zaaksysteem.models import Registratie, RegistratieDocument
 from portal.zaken.models import Zaak
 from tests.aanvragen.test_forms import FORMS, fill_in, reference_on, send
-from tests.conftest import SUZANNE_BSN, csrf_token_for
+from tests.conftest import DAGOBERT_KVK, SUZANNE_BSN, csrf_token_for, identity_for
 from tests.zaaksysteem.helpers import REGISTERED_PRODUCT
 from tests.zaaksysteem.registration import FailingApi, register_round, submitted_zaken
 
@@ -211,3 +211,56 @@ def test_products_without_a_zaaktype_still_become_own_cases(
     with Session(db_engine) as db:
         assert db.exec(select(Zaak.reference)).one() == reference
         assert db.exec(select(Registratie)).all() == []
+
+
+@pytest.mark.parametrize("vestiging", [None, "000038509504"])
+def test_a_companys_submission_is_its_case_and_its_branchs(
+    db_engine: Any, settings: Settings, store: ZgwStore, vestiging: str | None
+) -> None:
+    """A company registers as niet_natuurlijk_persoon by KVK number, a branch login as the
+    vestiging; each then finds the zaak under its own login, and the other login does not."""
+    now = datetime.now(UTC)
+    with Session(db_engine) as db:
+        registratie.queue_registration(
+            db,
+            registratie.NewRegistration(
+                reference="HRN-2026-999001",
+                submission_token="bedrijf-registratie",
+                form_slug=REGISTERED_PRODUCT,
+                product=REGISTERED_PRODUCT,
+                zaaktype_url=settings.zgw_registratie[REGISTERED_PRODUCT],
+                omschrijving="Aanvraag van een bedrijf",
+                initiator_kind="niet_natuurlijk_persoon",
+                initiator_bsn=None,
+                initiator_kvk=DAGOBERT_KVK,
+                initiator_vestiging=vestiging,
+                initiator_name="Test EMZ Dagobert",
+                contact_email=None,
+                received_at=now,
+                summary=[],
+            ),
+            [],
+        )
+        db.commit()
+    assert register_round(db_engine, settings, LocalZgwApi(store)) == 1
+    (zaak,) = submitted_zaken(store, "HRN-2026-999001")
+    (rol,) = store.search("rollen", {"zaak": zaak["url"]})
+    branch = identity_for("dagobert", vestiging="000038509504")
+    whole = identity_for("dagobert")
+    service.clear_catalogue_cache()
+    api = LocalZgwApi(store)
+
+    def sees(identity: Any) -> bool:
+        cases = service.cases_of(api, identity, maximum="beperkt_openbaar")
+        return "HRN-2026-999001" in [case.identificatie for case in cases]
+
+    if vestiging:
+        assert rol["betrokkeneType"] == "vestiging"
+        assert rol["betrokkeneIdentificatie"]["vestigingsNummer"] == vestiging
+        assert sees(branch)
+        assert not sees(whole)
+    else:
+        assert rol["betrokkeneType"] == "niet_natuurlijk_persoon"
+        assert rol["betrokkeneIdentificatie"]["kvkNummer"] == DAGOBERT_KVK
+        assert sees(whole)
+        assert not sees(branch)
