@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 import structlog
 from fastapi import Depends, FastAPI
 from fastapi.routing import iter_route_contexts
-from starlette.middleware.gzip import GZipMiddleware
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 
 from portal.database import database_is_at_head, make_engine
 from portal.errors import register_error_pages
@@ -62,8 +62,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.add_middleware(SecurityHeadersMiddleware, settings=settings)
     app.add_middleware(RequestContextMiddleware, settings=settings)
-    # Outermost, so error pages are compressed too; static files arrive already gzipped.
-    app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=6)
+    # Outermost, so error pages are compressed too; static files arrive already gzipped, and
+    # PDFs (letters, receipts) are compressed inside already.
+    app.add_middleware(
+        GZipMiddleware,
+        minimum_size=500,
+        compresslevel=6,
+        exclude_content_types=(*DEFAULT_EXCLUDED_CONTENT_TYPES, "application/pdf"),
+    )
     app.mount("/static", HashedStaticFiles(static_assets()), name="static")
     _include_routers(app, settings)
     register_error_pages(app)
