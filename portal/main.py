@@ -8,13 +8,14 @@ from contextlib import asynccontextmanager
 import structlog
 from fastapi import Depends, FastAPI
 from fastapi.routing import iter_route_contexts
-from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 
 from portal.database import database_is_at_head, make_engine
 from portal.errors import register_error_pages
 from portal.observability import RequestContextMiddleware, configure_logging
 from portal.security import SecurityHeadersMiddleware, csrf_protect, csrf_token
-from portal.settings import PROJECT_ROOT, Environment, Settings, get_settings
+from portal.settings import Environment, Settings, get_settings
+from portal.static_files import HashedStaticFiles, static_assets
 from portal.templating import register_routes, templates
 
 log = structlog.get_logger("mijnharen.app")
@@ -61,7 +62,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.add_middleware(SecurityHeadersMiddleware, settings=settings)
     app.add_middleware(RequestContextMiddleware, settings=settings)
-    app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
+    # Outermost, so error pages are compressed too; static files arrive already gzipped, and
+    # PDFs (letters, receipts) are compressed inside already.
+    app.add_middleware(
+        GZipMiddleware,
+        minimum_size=500,
+        compresslevel=6,
+        exclude_content_types=(*DEFAULT_EXCLUDED_CONTENT_TYPES, "application/pdf"),
+    )
+    app.mount("/static", HashedStaticFiles(static_assets()), name="static")
     _include_routers(app, settings)
     register_error_pages(app)
     register_routes(

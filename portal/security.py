@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import binascii
 import hashlib
 import re
 import secrets
+from base64 import urlsafe_b64decode, urlsafe_b64encode
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from http.cookies import SimpleCookie
@@ -173,12 +175,35 @@ def _csrf_serializer(settings: Settings) -> URLSafeSerializer:
     return URLSafeSerializer(settings.secret_key, salt="mijn-haren-csrf")
 
 
+def issue_csrf_token(settings: Settings, secret: str) -> str:
+    """A new form token for the browser holding `secret`: signed, then masked with a fresh
+    one-time pad, so no two responses carry the same text (compressed pages cannot leak it
+    byte by byte, BREACH) while each still unmasks to the same signed secret."""
+    signed = str(_csrf_serializer(settings).dumps(secret)).encode()
+    pad = secrets.token_bytes(len(signed))
+    return urlsafe_b64encode(pad + bytes(a ^ b for a, b in zip(signed, pad, strict=True))).decode()
+
+
+def _unmask(token: str) -> str | None:
+    try:
+        data = urlsafe_b64decode(token.encode("ascii"))
+    except (ValueError, binascii.Error):
+        return None
+    half = len(data) // 2
+    if not half or len(data) % 2:
+        return None
+    pad, masked = data[:half], data[half:]
+    try:
+        return bytes(a ^ b for a, b in zip(masked, pad, strict=True)).decode("ascii")
+    except UnicodeDecodeError:
+        return None
+
+
 def csrf_token(request: Request) -> str:
     """The anti-forgery token to put in forms (hidden field) and htmx headers."""
     token: str | None = getattr(request.state, "csrf_token", None)
     if token is None:
-        settings: Settings = request.app.state.settings
-        token = str(_csrf_serializer(settings).dumps(request.state.csrf_secret))
+        token = issue_csrf_token(request.app.state.settings, request.state.csrf_secret)
         request.state.csrf_token = token
     return token
 
@@ -202,8 +227,11 @@ async def csrf_protect(request: Request) -> None:
             token = field if isinstance(field, str) else None
     if not token:
         raise CsrfFailed("missing token")
+    signed = _unmask(token)
+    if signed is None:
+        raise CsrfFailed("bad token")
     try:
-        value = _csrf_serializer(settings).loads(token)
+        value = _csrf_serializer(settings).loads(signed)
     except BadSignature as error:
         raise CsrfFailed("bad token") from error
     if not secrets.compare_digest(str(value), str(request.state.csrf_secret)):

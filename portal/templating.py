@@ -24,6 +24,8 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Undefined, select_autoescape
 from markupsafe import Markup
 
+from portal.static_files import static_assets
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -131,7 +133,7 @@ def local_number(number: int) -> str:
 
 
 def _static_url(request: Request, path: str) -> str:
-    return f"/static/{path}"
+    return static_assets().url(path)
 
 
 def _create_templates() -> Jinja2Templates:

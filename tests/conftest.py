@@ -224,10 +224,10 @@ def project_root() -> Path:
 
 def csrf_token_for(client: TestClient) -> str:
     """The anti-forgery token a page would have put in its forms for this client."""
-    from portal.security import _csrf_serializer
+    from portal.security import issue_csrf_token
 
     if not client.cookies.get("mh_csrf"):
         client.get("/health/live")
         client.get("/")
     app: FastAPI = client.app  # type: ignore[assignment]
-    return str(_csrf_serializer(app.state.settings).dumps(client.cookies.get("mh_csrf")))
+    return issue_csrf_token(app.state.settings, str(client.cookies.get("mh_csrf")))

@@ -82,7 +82,8 @@ def overview(
     db: SessionDep,
     product: Annotated[str, Query(max_length=80)] = "",
 ) -> HTMLResponse:
-    """Our service norms and how often we met them in the last twelve months, per product."""
+    """Our service norms and how often we met them in the last twelve months: every product's
+    totals in one table, or one product's months as a chart and its table."""
     language = current_language()
     months = _period()
     norms = service.channel_norms(db)
@@ -99,7 +100,9 @@ def overview(
         "products": products,
         "shown": shown,
         "chosen": chosen,
-        "charts": {p.slug: _chart(p, language) for p in shown},
+        # Charts and months per product only on its own page: all of them on one page came
+        # to 16 KB of HTML per product.
+        "charts": {chosen.slug: _chart(chosen, language)} if chosen else {},
         "appointments": opendata.appointment_figures(
             db, months=months, language=language, norms=norms, product=only
         ),

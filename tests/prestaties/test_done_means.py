@@ -22,7 +22,10 @@ from tests.conftest import SUZANNE_BSN, csrf_token_for
 
 
 def _section(client: TestClient, product: str) -> BeautifulSoup:
-    page = client.get("/prestaties")
+    overview = client.get("/prestaties")
+    assert overview.status_code == 200
+    assert f'href="/prestaties?product={product}#{product}"' in overview.text
+    page = client.get(f"/prestaties?product={product}")
     assert page.status_code == 200
     section = BeautifulSoup(page.text, "html.parser").select_one(f"section#{product}")
     assert section is not None, product

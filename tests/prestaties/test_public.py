@@ -57,7 +57,7 @@ def test_the_page_shows_norm_result_chart_and_table(client: TestClient, db_engin
     with Session(db_engine) as db:
         load_norms(db)
         db.commit()
-    response = client.get("/prestaties")
+    response = client.get("/prestaties?product=parkeervergunning")
     assert response.status_code == 200
     html = response.text
     # The norms: the case type's decision norm and the channel norms, the phone marked.
@@ -111,8 +111,10 @@ def test_suppression_below_ten_cases_on_the_page(client: TestClient, db_engine: 
             )
         db.commit()
     html = client.get("/prestaties").text
-    nine = _section(html, "parkeervergunning")
-    ten = _section(html, "verhuizing-doorgeven")
+    nine = _section(client.get("/prestaties?product=parkeervergunning").text, "parkeervergunning")
+    ten = _section(
+        client.get("/prestaties?product=verhuizing-doorgeven").text, "verhuizing-doorgeven"
+    )
     assert _row(nine, "jan 2026") == ["minder dan 10 zaken"]
     assert "<rect" not in nine
     assert "9" not in _row(nine, "jan 2026")[0]
@@ -126,8 +128,13 @@ def test_suppression_below_ten_cases_on_the_page(client: TestClient, db_engine: 
         "minder dan 10 antwoorden",
     ]
     assert ten.count("<rect") == 1
-    # Sorted by the number of closed cases: ten before nine.
-    assert html.index('id="verhuizing-doorgeven"') < html.index('id="parkeervergunning"')
+    # The overview: one row per product, sorted by the number of closed cases: ten before nine.
+    overview = re.search(r'id="tabel-producten".*?</table>', html, re.S).group(0)  # type: ignore[union-attr]
+    assert overview.index("?product=verhuizing-doorgeven") < overview.index(
+        "?product=parkeervergunning"
+    )
+    assert _row(overview, "<a [^>]*>Verhuizing doorgeven</a>") == _row(ten, "jan 2026")
+    assert _row(overview, "<a [^>]*>Parkeervergunning</a>") == ["minder dan 10 zaken"]
 
 
 def test_the_filter_shows_one_product(client: TestClient, db_engine: Any) -> None:
@@ -144,8 +151,10 @@ def test_the_filter_shows_one_product(client: TestClient, db_engine: Any) -> Non
     assert '<option value="verhuizing-doorgeven" selected>' in html
     assert '<form method="get" action="/prestaties"' in html
     everything = client.get("/prestaties?product=bestaat-niet").text
-    assert 'id="verhuizing-doorgeven"' in everything
-    assert 'id="parkeervergunning"' in everything
+    assert 'id="tabel-producten"' in everything
+    assert "?product=verhuizing-doorgeven#verhuizing-doorgeven" in everything
+    assert "?product=parkeervergunning#parkeervergunning" in everything
+    assert "<svg" not in everything
 
 
 def test_appointments_and_forms_sections(client: TestClient, db_engine: Any) -> None:
@@ -208,7 +217,7 @@ def test_the_case_page_shows_the_norm_and_last_month(
     html = client.get(f"/mijn/zaken/{cases[0].reference}").text
     assert "Onze norm: een besluit binnen 5 werkdagen." in html
     assert "Vorige maand lukte dat bij 80% van de aanvragen." in html
-    assert 'href="/prestaties#parkeervergunning"' in html
+    assert 'href="/prestaties?product=parkeervergunning#parkeervergunning"' in html
     monkeypatch.setattr(web, "now", lambda: datetime(2026, 2, 15, 12, tzinfo=UTC))
     html = client.get(f"/mijn/zaken/{cases[0].reference}").text
     assert "te weinig zaken om te laten zien hoe vaak dat lukte" in html

@@ -3,6 +3,8 @@ site (ASVS 3.5.1), and no GET changes the database (ASVS 3.5.3)."""
 
 from __future__ import annotations
 
+import base64
+import re
 from typing import Any
 
 import pytest
@@ -11,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from portal.registry import import_all_models
-from portal.security import CSRF_EXEMPT_PATHS
+from portal.security import CSRF_EXEMPT_PATHS, issue_csrf_token
 from tests.conftest import csrf_token_for
 from tests.security.routes import classified_routes
 
@@ -54,9 +56,7 @@ def test_unsafe_routes_refuse_forgeries(
         if case == "bad token":
             data["csrf_token"] = good[:-4] + "AAAA"
         elif case == "token of another browser":
-            from portal.security import _csrf_serializer
-
-            data["csrf_token"] = str(_csrf_serializer(app.state.settings).dumps("x" * 43))
+            data["csrf_token"] = issue_csrf_token(app.state.settings, "x" * 43)
         elif case == "cross-site":
             data["csrf_token"] = good
             headers["Sec-Fetch-Site"] = "cross-site"
@@ -78,6 +78,44 @@ def test_token_in_htmx_header_is_accepted(client: TestClient, login: Any) -> Non
     login("suzanne")
     response = client.post("/uitloggen", headers={"X-CSRF-Token": csrf_token_for(client)})
     assert response.status_code == 303
+
+
+def _form_token(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found is not None
+    return found.group(1)
+
+
+def test_each_response_carries_a_differently_masked_token(client: TestClient, login: Any) -> None:
+    """BREACH: compressed pages must not repeat a secret, so the token in each response is
+    masked with a new one-time pad; every masked form unmasks to the same signed secret."""
+    login("suzanne")
+    first = _form_token(client.get("/mijn", headers={"Accept-Encoding": "gzip"}).text)
+    second = _form_token(client.get("/mijn", headers={"Accept-Encoding": "gzip"}).text)
+    assert first != second
+    assert len(first) == len(second)
+    shared = sum(a == b for a, b in zip(first, second, strict=True))
+    assert shared < len(first) / 4, "the two tokens should look unrelated"
+    for token in (first, second):
+        assert client.post("/sessie/verlengen", data={"csrf_token": token}).status_code == 303
+    assert client.post("/uitloggen", data={"csrf_token": first}).status_code == 303
+
+
+@pytest.mark.parametrize("where", ["pad", "masked token", "length"])
+def test_a_tampered_masked_token_is_refused(client: TestClient, login: Any, where: str) -> None:
+    login("suzanne")
+    token = _form_token(client.get("/mijn").text)
+    raw = bytearray(base64.urlsafe_b64decode(token))
+    if where == "pad":
+        raw[0] ^= 1
+    elif where == "masked token":
+        raw[-5] ^= 1  # the last characters of base64 carry bits that decoding drops
+    else:
+        raw = raw[:-2]
+    tampered = base64.urlsafe_b64encode(bytes(raw)).decode()
+    response = client.post("/uitloggen", data={"csrf_token": tampered})
+    assert response.status_code == 403
+    assert "Uw formulier is verlopen" in response.text
 
 
 def table_snapshot(db_engine: Any) -> dict[str, int]:
