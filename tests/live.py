@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from bs4 import BeautifulSoup
 
 from tests.conftest import free_port, project_root
 
@@ -33,6 +34,10 @@ class Portal:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def data_dir(self) -> Path:
+        return Path(self.environment["MIJNHAREN_DATA_DIR"])
 
     def start(self) -> None:
         with self.log.open("ab") as output:
@@ -65,7 +70,7 @@ class Portal:
 
     def restart(self) -> None:
         self.start()
-        self.wait_until_live()
+        self.wait_until_live(timeout=120)  # a busy machine can take long to import the portal
 
     def terminate(self) -> None:
         """SIGTERM: stop accepting connections, finish running requests, exit."""
@@ -103,12 +108,14 @@ def running_portals(
     *,
     shared_data_dir: bool = False,
     same_base_url: bool = False,
+    environment: dict[str, str] | None = None,
     **settings: str,
 ) -> Iterator[list[Portal]]:
     """`count` server processes, each on its own port, stopped (SIGTERM) afterwards.
 
     `same_base_url`: every process has the first one's address as its public address, as
     processes behind one load balancer do. `shared_data_dir`: one folder of stored files.
+    `environment`: further variables (not settings), such as TMPDIR.
     """
     ports = [free_port() for _ in range(count)]
     started: list[Portal] = []
@@ -116,10 +123,11 @@ def running_portals(
         for number, port in enumerate(ports):
             data_dir = folder / ("data" if shared_data_dir else f"data-{number}")
             base_port = ports[0] if same_base_url else port
-            environment = portal_environment(
+            variables = portal_environment(
                 database_url, data_dir, base_url=f"http://127.0.0.1:{base_port}", **settings
             )
-            portal = Portal(port, environment, folder / f"portal-{number}.log")
+            variables.update(environment or {})
+            portal = Portal(port, variables, folder / f"portal-{number}.log")
             portal.start()
             started.append(portal)
         for portal in started:
@@ -146,3 +154,15 @@ def csrf_of(page: httpx.Response) -> str:
     found = CSRF.search(page.text)
     assert found, f"no CSRF token on {page.request.url} ({page.status_code})"
     return found.group(1)
+
+
+def hidden_fields(page: httpx.Response) -> tuple[str, dict[str, str]]:
+    """The action and hidden fields of the page's main form, as a browser would post them."""
+    form = BeautifulSoup(page.text, "html.parser").select_one("main form[method=post]")
+    assert form is not None, page.text
+    fields = {
+        str(i["name"]): str(i.get("value", ""))
+        for i in form.select("input[type=hidden]")
+        if i.get("name")
+    }
+    return str(form.get("action") or page.url), fields

@@ -19,7 +19,6 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from bs4 import BeautifulSoup
 from sqlmodel import Session, select
 
 from auth.identity import DIGID_LEVELS
@@ -28,7 +27,7 @@ from portal.settings import Settings
 from portal.zaken.models import Zaak
 from tests.afspraken.helpers import choice_query, offered_days, offered_times, seed
 from tests.conftest import SUZANNE_BSN
-from tests.live import Portal, csrf_of, running_portals
+from tests.live import Portal, csrf_of, hidden_fields, running_portals
 
 pytestmark = [pytest.mark.live, pytest.mark.timeout(240)]
 
@@ -91,17 +90,6 @@ def browser(portals: list[Portal]) -> Iterator[AlternatingBrowser]:
     alternating = AlternatingBrowser(portals)
     yield alternating
     alternating.http.close()
-
-
-def hidden_fields(page: httpx.Response) -> tuple[str, dict[str, str]]:
-    form = BeautifulSoup(page.text, "html.parser").select_one("main form[method=post]")
-    assert form is not None, page.text
-    fields = {
-        str(i["name"]): str(i.get("value", ""))
-        for i in form.select("input[type=hidden]")
-        if i.get("name")
-    }
-    return str(form.get("action") or page.url), fields
 
 
 def log_in_with_digid(browser: AlternatingBrowser) -> httpx.Response:
