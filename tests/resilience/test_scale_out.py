@@ -27,7 +27,8 @@ from portal.settings import Settings
 from portal.zaken.models import Zaak
 from tests.afspraken.helpers import choice_query, offered_days, offered_times, seed
 from tests.conftest import SUZANNE_BSN
-from tests.live import Portal, csrf_of, hidden_fields, running_portals
+from tests.live import Portal, csrf_of, hidden_fields, http_client, running_portals
+from tests.resilience.uploads import SlowUpload, status_of
 
 pytestmark = [pytest.mark.live, pytest.mark.timeout(240)]
 
@@ -237,3 +238,23 @@ def test_the_login_rate_limit_counts_the_requests_of_both_processes(
     answers = [browser.get("/auth/digid/login").status_code for _ in range(LOGIN_LIMIT + 2)]
     assert answers == [303] * LOGIN_LIMIT + [429, 429]
     assert len(browser.processes_of("/auth/digid/login")) == 2
+
+
+@pytest.mark.parametrize("token_in_header", [False, True], ids=["token-in-form", "token-in-header"])
+def test_a_slow_upload_on_one_process_does_not_hold_up_the_other(
+    portals: list[Portal], token_in_header: bool
+) -> None:
+    """A client sending a large file slowly holds no database transaction (on SQLite: the
+    write lock of every process) while its body arrives, whichever way it sends its token."""
+    upload = SlowUpload(portals[0], token_in_header=token_in_header)
+    upload.start()
+    assert upload.begun.wait(timeout=30)
+    time.sleep(0.5)  # well inside the upload
+    with http_client(portals[1].url) as http:
+        start = http.get("/formulieren/vraag")
+        begun = http.post("/formulieren/vraag", data={"csrf_token": csrf_of(start)})
+    assert begun.status_code == 303
+    assert upload.is_alive()  # the other process answered while the upload was still arriving
+    upload.join(timeout=120)
+    assert isinstance(upload.answer, bytes)
+    assert status_of(upload.answer) == 303

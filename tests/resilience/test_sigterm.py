@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import signal
 import socket
-import threading
 import time
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -21,11 +20,9 @@ from sqlmodel import Session, select
 
 from portal.aanvragen.models import DraftUpload
 from tests.live import Portal, running_portals
-from tests.resilience.uploads import PHOTO_SIZE, PNG, Upload, status_of
+from tests.resilience.uploads import PHOTO_SIZE, PNG, SlowUpload, status_of
 
 pytestmark = [pytest.mark.live, pytest.mark.timeout(240)]
-
-CHUNK, PAUSE = 256 * 1024, 0.2  # 33 chunks: about 7 seconds for the whole body
 
 
 def serve(
@@ -40,20 +37,6 @@ def refused(portal: Portal) -> bool:
     except ConnectionRefusedError:
         return True
     return False
-
-
-class SlowUpload(threading.Thread):
-    def __init__(self, portal: Portal) -> None:
-        super().__init__(daemon=True)
-        self.upload = Upload(portal)
-        self.begun = threading.Event()
-        self.answer: bytes | OSError = b""
-
-    def run(self) -> None:
-        try:
-            self.answer = self.upload.send(chunk=CHUNK, pause=PAUSE, begun=self.begun)
-        except OSError as problem:
-            self.answer = problem
 
 
 def sigterm_during(portal: Portal) -> tuple[SlowUpload, float]:

@@ -19,22 +19,26 @@ PNG = b"\x89PNG\r\n\x1a\n"
 class Upload:
     """A multipart POST of one photo to the photo step of a fresh draft, sent by hand."""
 
-    def __init__(self, portal: Portal) -> None:
+    def __init__(self, portal: Portal, *, token_in_header: bool = False) -> None:
+        """`token_in_header`: also send the CSRF token as the X-CSRF-Token header, as htmx
+        does (the portal then need not read the body to check it)."""
         self.portal = portal
         with http_client(portal.url) as http:
             start = http.get(f"/formulieren/{FORM}")
             begun = http.post(f"/formulieren/{FORM}", data={"csrf_token": csrf_of(start)})
             assert begun.status_code == 303
             self.path = begun.headers["location"].rsplit("/stap/", 1)[0] + "/stap/fotos"
-            csrf = csrf_of(start)
+            self.csrf = csrf_of(start)
             self.cookies = "; ".join(f"{name}={value}" for name, value in http.cookies.items())
-        self.body = multipart_body(csrf, os.urandom(PHOTO_SIZE))
+        self.token_in_header = token_in_header
+        self.body = multipart_body(self.csrf, os.urandom(PHOTO_SIZE))
 
     def head(self) -> bytes:
         return (
             f"POST {self.path} HTTP/1.1\r\nHost: 127.0.0.1:{self.portal.port}\r\n"
             f"Cookie: {self.cookies}\r\n"
-            f"Content-Type: multipart/form-data; boundary={BOUNDARY}\r\n"
+            + (f"X-CSRF-Token: {self.csrf}\r\n" if self.token_in_header else "")
+            + f"Content-Type: multipart/form-data; boundary={BOUNDARY}\r\n"
             f"Content-Length: {len(self.body)}\r\nConnection: close\r\n\r\n"
         ).encode()
 
@@ -55,6 +59,22 @@ class Upload:
                     begun.set()
                 time.sleep(pause)
             return read_answer(connection)
+
+
+class SlowUpload(threading.Thread):
+    """The upload sent in 33 chunks 0.2 s apart (about 7 seconds), as over a poor connection."""
+
+    def __init__(self, portal: Portal, *, token_in_header: bool = False) -> None:
+        super().__init__(daemon=True)
+        self.upload = Upload(portal, token_in_header=token_in_header)
+        self.begun = threading.Event()
+        self.answer: bytes | OSError = b""
+
+    def run(self) -> None:
+        try:
+            self.answer = self.upload.send(chunk=256 * 1024, pause=0.2, begun=self.begun)
+        except OSError as problem:
+            self.answer = problem
 
 
 def multipart_body(csrf: str, photo: bytes) -> bytes:
