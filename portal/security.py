@@ -218,13 +218,18 @@ async def csrf_protect(request: Request) -> None:
     origin = request.headers.get("origin")
     if origin is not None and origin != settings.base_origin:
         raise CsrfFailed("foreign origin")
+    # The posted form is read here, before any dependency opens a database session, even when
+    # the header carries the token: a client sending its body slowly (a large upload over a
+    # poor line, or on purpose) must never hold a transaction open meanwhile; on SQLite that
+    # would be the write lock of every process.
+    form = None
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        form = await request.form()
     token = request.headers.get(CSRF_HEADER)
-    if token is None:
-        content_type = request.headers.get("content-type", "")
-        if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-            form = await request.form()
-            field = form.get(CSRF_FIELD)
-            token = field if isinstance(field, str) else None
+    if token is None and form is not None:
+        field = form.get(CSRF_FIELD)
+        token = field if isinstance(field, str) else None
     if not token:
         raise CsrfFailed("missing token")
     signed = _unmask(token)

@@ -9,18 +9,13 @@ one wins; every other one gets a clear "no longer available" answer and changes 
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -39,7 +34,7 @@ from portal.afspraken.models import (
 )
 from portal.berichten.models import OutboxMessage
 from portal.settings import Settings
-from tests.conftest import free_port, project_root
+from tests.live import csrf_of, http_client, running_portals
 
 pytestmark = [pytest.mark.live, pytest.mark.timeout(240)]
 
@@ -47,91 +42,23 @@ SERVER_PROCESSES = 2
 LOCATION = "racepunt"
 PRODUCT = "paspoort"
 TAKEN = "Deze tijd is intussen niet meer vrij"
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 UNITS_PER_APPOINTMENT = 2  # 10 minutes of one person
 
 
 # --- The portal as separate processes --------------------------------------------------
 
 
-@dataclass
-class Portal:
-    process: subprocess.Popen[bytes]
-    url: str
-    log: Path
-
-
-def _wait_until_live(portal: Portal) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if portal.process.poll() is not None:
-            raise RuntimeError(f"portal stopped:\n{portal.log.read_text(errors='replace')}")
-        try:
-            answer = httpx.get(f"{portal.url}/health/live", timeout=2, trust_env=False)
-            if answer.status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"{portal.url} did not start:\n{portal.log.read_text(errors='replace')}")
-
-
 @pytest.fixture(scope="module")
 def portals(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[str]]:
     """`mijn-haren serve` twice, each its own process and port, on the test database."""
-    folder = tmp_path_factory.mktemp("race")
-    started: list[Portal] = []
-    try:
-        for number in range(SERVER_PROCESSES):
-            port = free_port()
-            environment = {
-                "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-                "MIJNHAREN_ENVIRONMENT": "test",
-                "MIJNHAREN_DATABASE_URL": database_url,
-                "MIJNHAREN_BASE_URL": f"http://127.0.0.1:{port}",
-                "MIJNHAREN_DATA_DIR": str(folder / f"data-{number}"),
-                "MIJNHAREN_LOG_LEVEL": "WARNING",
-                # Every client comes from 127.0.0.1; the limit is not what is tested here.
-                "MIJNHAREN_APPOINTMENT_RATE_LIMIT": "1000000",
-            }
-            log = folder / f"portal-{number}.log"
-            with log.open("wb") as output:
-                process = subprocess.Popen(
-                    [sys.executable, "-m", "portal.cli", "serve", "--port", str(port)],
-                    cwd=project_root(),
-                    env=environment,
-                    stdout=output,
-                    stderr=subprocess.STDOUT,
-                )
-            started.append(Portal(process, f"http://127.0.0.1:{port}", log))
-        for portal in started:
-            _wait_until_live(portal)
+    # Every client comes from 127.0.0.1; the limit is not what is tested here.
+    with running_portals(
+        database_url,
+        tmp_path_factory.mktemp("race"),
+        SERVER_PROCESSES,
+        appointment_rate_limit="1000000",
+    ) as started:
         yield [portal.url for portal in started]
-    finally:
-        for portal in started:
-            portal.process.terminate()
-        for portal in started:
-            try:
-                portal.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                portal.process.kill()
-                portal.process.wait()
-
-
-def http_client(base_url: str) -> httpx.Client:
-    return httpx.Client(
-        base_url=base_url,
-        follow_redirects=False,
-        timeout=90,
-        trust_env=False,
-        limits=httpx.Limits(max_connections=1),
-    )
-
-
-def csrf_of(page: httpx.Response) -> str:
-    found = CSRF.search(page.text)
-    assert found, f"no CSRF token on {page.request.url} ({page.status_code})"
-    return found.group(1)
 
 
 Prepared = dict[str, str]
