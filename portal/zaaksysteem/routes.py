@@ -16,9 +16,11 @@ import structlog
 from fastapi import APIRouter, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import ValidationError
+from sqlalchemy import Engine
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from portal.database import SessionDep
+from portal.database import database_gate
 from portal.integrations import IntegrationUnavailable
 from portal.integrations.zgw import ZgwApi, zgw_api_for
 from portal.security import CaseSystemAccess, CustomerWithoutSession
@@ -105,10 +107,11 @@ def case_document(
 
 @router.post("/zaaksysteem/notificaties", name="zaaksysteem:notification", status_code=204)
 async def notification(
-    request: Request, _caller: CaseSystemAccess, db: SessionDep, settings: SettingsDep
+    request: Request, _caller: CaseSystemAccess, settings: SettingsDep
 ) -> Response:
     """The Notificaties API's callback: a new status of a zaak (channel `zaken`). Answers 204;
-    a message that is not a notification answers 400 and changes nothing."""
+    a message that is not a notification answers 400 and changes nothing. The body is read
+    before a database session is taken, so a slow sender holds no transaction."""
     if settings.zgw_backend == "geen":
         raise HTTPException(status_code=404)
     body = await request.body()
@@ -119,5 +122,12 @@ async def notification(
     except (ValueError, ValidationError) as invalid:
         log.info("zgw_notification_invalid", error=type(invalid).__name__)
         return JSONResponse({"detail": "Geen geldige notificatie"}, status_code=400)
-    await run_in_threadpool(meldingen.receive, db, message, now=datetime.now(UTC))
+    async with database_gate(request):
+        await run_in_threadpool(_keep, request.app.state.engine, message)
     return Response(status_code=204)
+
+
+def _keep(engine: Engine, message: meldingen.Notificatie) -> None:
+    with Session(engine) as db:
+        meldingen.receive(db, message, now=datetime.now(UTC))
+        db.commit()
