@@ -105,7 +105,22 @@ def case_document(
     )
 
 
-@router.post("/zaaksysteem/notificaties", name="zaaksysteem:notification", status_code=204)
+@router.post(
+    "/zaaksysteem/notificaties",
+    name="zaaksysteem:notification",
+    status_code=204,
+    # The body is read by hand (before a session is taken); this tells the schema its shape.
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": meldingen.Notificatie.model_json_schema(by_alias=True)
+                }
+            },
+        }
+    },
+)
 async def notification(
     request: Request, _caller: CaseSystemAccess, settings: SettingsDep
 ) -> Response:
