@@ -234,7 +234,9 @@ def main() -> None:
         print_row(row)
     print_markdown(rows)
     sizes = ", ".join(
-        f"{row.measurement.scenario} {row.page_bytes:,} B" for row in rows if row.page_bytes
+        f"{row.measurement.scenario} {row.page_bytes:,} B"
+        for row in rows
+        if row.page_bytes and row.workers == rows[0].workers
     )
     print(
         f"\npage sizes: {sizes}. Aims: public pages at least {AIMS['public']:.0%} of the bare "
