@@ -25,11 +25,20 @@ def main() -> None:
 @click.option("--reload", is_flag=True, help="restart on code changes (development)")
 def serve(host: str, port: int, workers: int, reload: bool) -> None:
     """Serve the portal over HTTP."""
+    run_server("portal.main:create_app", host=host, port=port, workers=workers, reload=reload)
+
+
+def run_server(factory: str, *, host: str, port: int, workers: int, reload: bool = False) -> None:
+    """Serve the app that `factory` (an import path) makes, with the portal's uvicorn options.
+
+    The load benchmark serves its bare baseline page through this too, so both run with the
+    same processes, event loop and HTTP parser.
+    """
     import uvicorn
 
     settings = get_settings()
     uvicorn.run(
-        "portal.main:create_app",
+        factory,
         factory=True,
         host=host,
         port=port,

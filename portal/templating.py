@@ -21,7 +21,15 @@ from babel.support import NullTranslations
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, Undefined, select_autoescape
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    Undefined,
+    pass_context,
+    select_autoescape,
+)
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from portal.static_files import static_assets
@@ -74,6 +82,29 @@ def gettext(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return (_current_translations.get() or _SOURCE_LANGUAGE).ngettext(singular, plural, n)
+
+
+@pass_context
+def _template_gettext(context: Context, message: str, /, **variables: Any) -> str:
+    """What `_()` calls in templates: Jinja's newstyle gettext, but a text without variables
+    comes from a cache. A page has dozens of those, and Jinja formats each one as Markup
+    (`Markup(text) % {}`), which took a quarter of the time of rendering the home page."""
+    translations = _current_translations.get() or _SOURCE_LANGUAGE
+    if not variables:
+        return _text_without_variables(translations, message, context.eval_ctx.autoescape)
+    text = translations.gettext(message)
+    # Our own catalogue, trusted as Jinja trusts it; the values are escaped by the `%`.
+    return (Markup(text) if context.eval_ctx.autoescape else text) % variables  # noqa: S704
+
+
+@lru_cache(maxsize=8192)
+def _text_without_variables(
+    translations: gettext_module.NullTranslations, message: str, autoescape: bool
+) -> str:
+    """`message` translated and formatted as Jinja's newstyle gettext does it: with no values,
+    which turns `%%` into `%`. The catalogues do not change while the process runs."""
+    text = translations.gettext(message)
+    return (Markup(text) if autoescape else text) % {}  # noqa: S704
 
 
 def language_from_request(request: Request, default: str) -> str:
@@ -144,6 +175,7 @@ def _create_templates() -> Jinja2Templates:
         undefined=StrictUndefined if _STRICT_TEMPLATES else Undefined,
     )
     env.install_gettext_callables(gettext=gettext, ngettext=ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["gettext"] = _template_gettext
     env.globals["url_for"] = url_for
     env.filters["datum"] = local_date
     env.filters["datum_tijd"] = local_datetime

@@ -27,6 +27,7 @@ CANDIDATES = 4  # every client picks one of the first few places it does not kno
 class Place:
     day: str
     time: str
+    location: str = LOCATION
 
 
 class Board:
@@ -70,8 +71,14 @@ class BookingRun:
     notes: list[str] = field(default_factory=list)
 
 
-def free_places(database_url: str, settings: Any, now: datetime) -> list[Place]:
-    """Every free ten-minute start for one person, earliest first."""
+def free_places(
+    database_url: str,
+    settings: Any,
+    now: datetime,
+    location: str = LOCATION,
+    product: str = PRODUCT,
+) -> list[Place]:
+    """Every free start of `product` for one person at `location`, earliest first."""
     from sqlmodel import Session
 
     from portal.afspraken import journey, service
@@ -80,15 +87,15 @@ def free_places(database_url: str, settings: Any, now: datetime) -> list[Place]:
     engine = make_engine(database_url)
     try:
         with Session(engine) as db:
-            choice = service.make_choice(db, [PRODUCT], 1)
+            choice = service.make_choice(db, [product], 1)
             first, last = service.window(settings, now)
             times = service.available_times_by_day(
-                db, choice, LOCATION, first=first, last=last, now=now
+                db, choice, location, first=first, last=last, now=now
             )
     finally:
         engine.dispose()
     return [
-        Place(day.isoformat(), journey.time_value(start))
+        Place(day.isoformat(), journey.time_value(start), location)
         for day in sorted(times)
         for start in times[day]
     ]

@@ -17,6 +17,11 @@ class Exhausted(Exception):
     """No more work for this scenario (every prepared draft is submitted)."""
 
 
+CONFLICT = "conflict"
+"""What an action returns for a right answer that is not a success (a time someone else took):
+counted apart, neither as a success nor as an error."""
+
+
 @dataclass
 class Client:
     """One simulated visitor: its own connection, session cookie, CSRF token and draft."""
@@ -47,6 +52,7 @@ class Measurement:
     client_cpu_pct: float
     server_cpu_ms_per_request: float
     warmup_requests: int = 0
+    conflicts: int = 0
     ratio_vs_bare: float | None = None
     cpu_ratio_vs_bare: float | None = None
     """Bare page's server CPU per request / this scenario's (independent of the load generator)."""
@@ -66,12 +72,13 @@ def percentile(ordered: Sequence[float], fraction: float) -> float:
 
 def run_load(
     clients: Sequence[Client], action: Action, seconds: float, server_pid: int
-) -> tuple[list[float], list[str], float, float, float]:
+) -> tuple[list[float], list[str], float, float, float, int]:
     """Every client sends requests back to back for `seconds` (or until work runs out).
 
-    Returns (latencies of good answers, problems, elapsed, server CPU s, own CPU s).
+    Returns (latencies of good answers, problems, elapsed, server CPU s, own CPU s, conflicts).
     """
     latencies: list[list[float]] = [[] for _ in clients]
+    conflicts = [0] * len(clients)
     problems: list[str] = []
     lock = threading.Lock()
     barrier = threading.Barrier(len(clients) + 1)
@@ -92,6 +99,8 @@ def run_load(
             ended = time.perf_counter()
             if problem is None:
                 mine.append(ended - started)
+            elif problem == CONFLICT:
+                conflicts[index] += 1
             else:
                 with lock:
                     problems.append(problem)
@@ -111,7 +120,8 @@ def run_load(
     elapsed = max([*finished, start + 1e-9]) - start
     server_cpu = cpu_seconds(server_pid) - server_before
     own_cpu = own_cpu_seconds() - own_before
-    return [x for sub in latencies for x in sub], problems, elapsed, server_cpu, own_cpu
+    latency_list = [x for sub in latencies for x in sub]
+    return latency_list, problems, elapsed, server_cpu, own_cpu, sum(conflicts)
 
 
 def measure(
@@ -126,12 +136,12 @@ def measure(
     before_measuring: Callable[[float], None] | None = None,
 ) -> Measurement:
     """Warm up, then measure one scenario at one concurrency."""
-    warm_latencies, warm_problems, warm_elapsed, _, _ = run_load(
+    warm_latencies, warm_problems, warm_elapsed, _, _, _ = run_load(
         clients, action, warmup, server_pid
     )
     if before_measuring is not None:
         before_measuring(len(warm_latencies) / max(warm_elapsed, 1e-9))
-    latencies, problems, elapsed, server_cpu, own_cpu = run_load(
+    latencies, problems, elapsed, server_cpu, own_cpu, conflicts = run_load(
         clients, action, seconds, server_pid
     )
     latencies.sort()
@@ -156,6 +166,7 @@ def measure(
         client_cpu_pct=round(100 * own_cpu / elapsed, 1) if elapsed else 0.0,
         server_cpu_ms_per_request=round(1000 * server_cpu / count, 3) if count else math.nan,
         warmup_requests=len(warm_latencies),
+        conflicts=conflicts,
         notes=notes,
     )
 

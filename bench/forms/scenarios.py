@@ -20,7 +20,7 @@ from .definition import (
 from .load import Client, Exhausted, expect, new_http_client
 from .servers import Server
 
-_HIDDEN = re.compile(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)">')
+_HIDDEN = re.compile(r'<input type="hidden" name="([a-z_-]+)" value="([^"]*)">')
 
 
 def hidden_inputs(page: str) -> dict[str, str]:
@@ -115,36 +115,10 @@ class Portal:
         return tokens
 
     def new_drafts(self, count: int, answers: dict[str, Any]) -> list[tuple[str, str]]:
-        """`count` drafts of the resident holding `answers`: (id, submission token) each.
-
-        The rows are what `service.start_draft` and `service.save_answers` write, inserted in
-        one batch (a flush per draft would make preparing thousands slow).
-        """
-        from sqlmodel import Session
-
-        from portal.aanvragen import web
-        from portal.aanvragen.models import Draft
-
-        now = datetime.now(UTC)
-        drafts = [
-            Draft(
-                id=secrets.token_hex(16),
-                form_slug=FORM_SLUG,
-                owner=f"bsn:{RESIDENT_BSN}",
-                answers=answers,
-                current_step="",
-                created_at=now,
-                updated_at=now,
-                expires_at=now + web.draft_lifetime(self.settings),
-                submission_token=secrets.token_urlsafe(32),
-            )
-            for _ in range(count)
-        ]
-        made = [(draft.id, draft.submission_token) for draft in drafts]
-        with Session(self.engine) as db:
-            db.add_all(drafts)
-            db.commit()
-        return made
+        """`count` drafts of the resident holding `answers`: (id, submission token) each."""
+        return insert_drafts(
+            self.engine, self.settings, count, answers, form_slug=FORM_SLUG, bsn=RESIDENT_BSN
+        )
 
     def draft_answers(self, draft_id: str) -> dict[str, Any]:
         from sqlmodel import Session
@@ -253,6 +227,49 @@ class Portal:
     def empty_submit_queue(self) -> None:
         while not self.submit_queue.empty():
             self.submit_queue.get_nowait()
+
+
+def insert_drafts(
+    engine: Any,
+    settings: Any,
+    count: int,
+    answers: dict[str, Any],
+    *,
+    form_slug: str,
+    bsn: str,
+) -> list[tuple[str, str]]:
+    """`count` drafts of `form_slug` of the resident `bsn` holding `answers`: (id, submission
+    token) each. A resident has one open draft per form when going through the portal; the
+    benchmarks need many, to give every client its own.
+
+    The rows are what `service.start_draft` and `service.save_answers` write, inserted in one
+    batch (a flush per draft would make preparing thousands slow).
+    """
+    from sqlmodel import Session
+
+    from portal.aanvragen import web
+    from portal.aanvragen.models import Draft
+
+    now = datetime.now(UTC)
+    drafts = [
+        Draft(
+            id=secrets.token_hex(16),
+            form_slug=form_slug,
+            owner=f"bsn:{bsn}",
+            answers=answers,
+            current_step="",
+            created_at=now,
+            updated_at=now,
+            expires_at=now + web.draft_lifetime(settings),
+            submission_token=secrets.token_urlsafe(32),
+        )
+        for _ in range(count)
+    ]
+    made = [(draft.id, draft.submission_token) for draft in drafts]
+    with Session(engine) as db:
+        db.add_all(drafts)
+        db.commit()
+    return made
 
 
 def session_cookie(settings: Any) -> str:

@@ -13,7 +13,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,11 +127,17 @@ def running_server(
 
 @contextmanager
 def started(
-    command: Sequence[str], port: int, log: Path, *, ready_path: str, kind: str
+    command: Sequence[str],
+    port: int,
+    log: Path,
+    *,
+    ready_path: str,
+    kind: str,
+    env: Mapping[str, str] | None = None,
 ) -> Iterator[Server]:
     """Run `command` (a server on `port`) until it answers `ready_path`; stop it afterwards."""
     with log.open("wb") as output:
-        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env=env)
     server = Server(process, f"http://127.0.0.1:{port}", log)
     try:
         deadline = time.monotonic() + 60
@@ -166,9 +172,26 @@ def log_tail(log: Path, lines: int = 30) -> str:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process (all its threads) from /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User + system CPU time of a process and its children (all their threads) from /proc.
+
+    With `--workers N` uvicorn's worker processes are children of the one started here.
+    """
+    parents: dict[int, int] = {}
+    ticks: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        process = int(stat.parent.name)
+        parents[process] = int(fields[1])
+        ticks[process] = int(fields[11]) + int(fields[12])
+    tree: set[int] = set()
+    grown = {pid}
+    while grown:  # each round adds the children of the processes found in the last one
+        tree |= grown
+        grown = {child for child, parent in parents.items() if parent in grown} - tree
+    return sum(ticks.get(process, 0) for process in tree) / os.sysconf("SC_CLK_TCK")
 
 
 def own_cpu_seconds() -> float:
