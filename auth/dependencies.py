@@ -6,6 +6,8 @@ from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from auth.identity import Identity
 from auth.sessions import LoadedSession, SessionPolicy, load_session
@@ -24,10 +26,19 @@ def session_policy(settings: Settings) -> SessionPolicy:
     )
 
 
-def current_session(
+async def current_session(
     request: Request, db: SessionDep, settings: SettingsDep
 ) -> LoadedSession | None:
-    """The valid session of this browser, or None; notes an expired one for the login page."""
+    """The valid session of this browser, or None; notes an expired one for the login page.
+    Without a session cookie there is nothing to read, and no thread-pool hop is taken."""
+    if not request.cookies.get(session_cookie_name(settings)):
+        request.state.identity = None
+        return None
+    return await run_in_threadpool(read_session, request, db, settings)
+
+
+def read_session(request: Request, db: Session, settings: Settings) -> LoadedSession | None:
+    """`current_session`'s work, in the calling thread."""
     token = request.cookies.get(session_cookie_name(settings))
     loaded = None
     if token:
@@ -47,7 +58,7 @@ def current_session(
 CurrentSession = Annotated[LoadedSession | None, Depends(current_session)]
 
 
-def current_identity(loaded: CurrentSession) -> Identity | None:
+async def current_identity(loaded: CurrentSession) -> Identity | None:
     return loaded.identity if loaded else None
 
 
@@ -60,16 +71,13 @@ async def identity_without_session(request: Request) -> Identity | None:
     For pages that wait on another system (the case system): they must not hold one of the
     process's few database sessions while that system takes its time.
     """
-    from sqlmodel import Session
-    from starlette.concurrency import run_in_threadpool
-
     from portal.database import database_gate
 
     settings: Settings = request.app.state.settings
 
     def load() -> LoadedSession | None:
         with Session(request.app.state.engine, expire_on_commit=False) as db:
-            loaded = current_session(request, db, settings)
+            loaded = read_session(request, db, settings)
             db.commit()
             return loaded
 

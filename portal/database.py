@@ -82,13 +82,27 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     session = Session(request.app.state.engine, expire_on_commit=False)
     try:
         yield session
-        await run_in_threadpool(session.commit)
     except BaseException:
-        await run_in_threadpool(session.rollback)
+        await run_in_threadpool(_finish, session, commit=False)
         raise
+    else:
+        if session.in_transaction() or session.new or session.dirty or session.deleted:
+            await run_in_threadpool(_finish, session, commit=True)
+        else:
+            session.close()  # never touched the database: nothing to wait for
     finally:
-        await run_in_threadpool(session.close)
         gate.release()
+
+
+def _finish(session: Session, *, commit: bool) -> None:
+    """Commit (or roll back) and close, in one trip to the thread pool."""
+    try:
+        if commit:
+            session.commit()
+        else:
+            session.rollback()
+    finally:
+        session.close()
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]

@@ -7,7 +7,7 @@ import hashlib
 import re
 import secrets
 from base64 import urlsafe_b64decode, urlsafe_b64encode
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from http.cookies import SimpleCookie
 from typing import Annotated, Any
@@ -295,7 +295,9 @@ def rate_limit(action: str, limit_of: Callable[[Settings], int]) -> Callable[...
     return check
 
 
-# --- Access classes --------------------------------------------------------------------
+# --- Access classes -------------------------------------------------------------------
+# The checks are `async def` although they wait for nothing: FastAPI runs a plain `def`
+# dependency on the thread pool, a hop per dependency per request.
 
 ACCESS_CLASSES: dict[Callable[..., Any], str] = {}
 
@@ -314,19 +316,19 @@ def _next_path(request: Request) -> str:
 
 
 @_access_class("platform")
-def platform() -> None:
+async def platform() -> None:
     """Open to anyone and touching no session or data: health checks and metrics."""
 
 
 @_access_class("login-flow")
-def login_flow() -> None:
+async def login_flow() -> None:
     """Open to anyone, loading no session: the login start and the OIDC redirect endpoint,
     which establish who it is themselves and must not hold a database session while they
     talk to the provider."""
 
 
 @_access_class("public")
-def public(identity: CurrentIdentity) -> Identity | None:
+async def public(identity: CurrentIdentity) -> Identity | None:
     """Anyone may use this route; the identity (if any) is there for the header."""
     return identity
 
@@ -342,7 +344,7 @@ def _require(request: Request, identity: Identity | None, provider: str | None) 
 
 
 @_access_class("resident")
-def resident(request: Request, identity: CurrentIdentity) -> Identity:
+async def resident(request: Request, identity: CurrentIdentity) -> Identity:
     """Only a resident logged in with DigiD."""
     who = _require(request, identity, "digid")
     if not who.is_resident:
@@ -351,7 +353,7 @@ def resident(request: Request, identity: CurrentIdentity) -> Identity:
 
 
 @_access_class("company")
-def company(request: Request, identity: CurrentIdentity) -> Identity:
+async def company(request: Request, identity: CurrentIdentity) -> Identity:
     """Only an entrepreneur logged in with eHerkenning."""
     who = _require(request, identity, "eherkenning")
     if not who.is_company:
@@ -359,27 +361,30 @@ def company(request: Request, identity: CurrentIdentity) -> Identity:
     return who
 
 
-@_access_class("customer")
-def customer(request: Request, identity: CurrentIdentity) -> Identity:
-    """A resident (DigiD) or an entrepreneur (eHerkenning)."""
+def _customer(request: Request, identity: Identity | None) -> Identity:
     who = _require(request, identity, None)
     if not (who.is_resident or who.is_company):
         raise AccessDenied("customer")
     return who
 
 
+@_access_class("customer")
+async def customer(request: Request, identity: CurrentIdentity) -> Identity:
+    """A resident (DigiD) or an entrepreneur (eHerkenning)."""
+    return _customer(request, identity)
+
+
 @_access_class("any-login")
-def any_login(request: Request, identity: CurrentIdentity) -> Identity:
+async def any_login(request: Request, identity: CurrentIdentity) -> Identity:
     """Anyone logged in, resident, entrepreneur or staff (logout, session extension)."""
     return _require(request, identity, None)
 
 
 @_access_class("customer")
-def customer_without_session(request: Request, identity: IdentityWithoutSession) -> Identity:
+async def customer_without_session(request: Request, identity: IdentityWithoutSession) -> Identity:
     """A resident or an entrepreneur, on a page that holds no database session while it
     waits on another system."""
-    who: Identity = customer(request, identity)
-    return who
+    return _customer(request, identity)
 
 
 class CaseSystemRefused(Exception):
@@ -396,16 +401,16 @@ def case_system(request: Request, settings: SettingsDep) -> None:
         raise CaseSystemRefused()
 
 
-_STAFF_DEPENDENCIES: dict[tuple[str, ...], Callable[..., Identity]] = {}
+_STAFF_DEPENDENCIES: dict[tuple[str, ...], Callable[..., Awaitable[Identity]]] = {}
 
 
-def staff(*roles: str) -> Callable[..., Identity]:
+def staff(*roles: str) -> Callable[..., Awaitable[Identity]]:
     """Only staff holding one of `roles` (any staff member when no role is named)."""
     key = tuple(sorted(roles))
     if key in _STAFF_DEPENDENCIES:
         return _STAFF_DEPENDENCIES[key]
 
-    def require_staff(request: Request, identity: CurrentIdentity) -> Identity:
+    async def require_staff(request: Request, identity: CurrentIdentity) -> Identity:
         who = _require(request, identity, "medewerker")
         if not who.is_staff:
             raise AccessDenied("staff")

@@ -239,7 +239,7 @@ def get_settings() -> Settings:
     return Settings()
 
 
-def settings_from_request(request: Request) -> Settings:
+async def settings_from_request(request: Request) -> Settings:
     """The settings of the app serving this request (tests run apps with other settings)."""
     settings: Settings = request.app.state.settings
     return settings
