@@ -10,7 +10,8 @@ import anyio
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from fastapi import Depends, Request
+from fastapi import Depends, Form, Request
+from fastapi import Path as PathParameter
 from sqlalchemy import Engine, event
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session, create_engine
@@ -90,6 +91,13 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+# The largest INTEGER of PostgreSQL (SQLite's are wider). A number from a request that is looked
+# up in or compared with such a column is kept within it: a larger one made the database driver
+# fail (a server error) where the answer is "no such thing" (issue 8, found by fuzzing).
+MAX_INTEGER = 2_147_483_647
+RowId = Annotated[int, PathParameter(ge=1, le=MAX_INTEGER)]
+Version = Annotated[int, Form(ge=0, le=MAX_INTEGER)]
 
 
 def alembic_config(database_url: str) -> Config:
