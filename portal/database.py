@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import anyio
-from fastapi import Depends, Request
+from fastapi import Depends, Form, Request
+from fastapi import Path as PathParameter
 from sqlalchemy import Engine, event, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import ConnectionPoolEntry
@@ -106,6 +107,13 @@ def _finish(session: Session, *, commit: bool) -> None:
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+# The largest INTEGER of PostgreSQL (SQLite's are wider). A number from a request that is looked
+# up in or compared with such a column is kept within it: a larger one made the database driver
+# fail (a server error) where the answer is "no such thing" (issue 8, found by fuzzing).
+MAX_INTEGER = 2_147_483_647
+RowId = Annotated[int, PathParameter(ge=1, le=MAX_INTEGER)]
+Version = Annotated[int, Form(ge=0, le=MAX_INTEGER)]
 
 
 # Alembic is imported only by the commands that migrate: a server (re)starting after a crash

@@ -38,6 +38,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Ready again when an app that was shut down is started once more (in-process tests).
+        app.state.draining = False
         log.info("started", environment=settings.environment.value)
         yield
         app.state.draining = True

@@ -27,6 +27,7 @@ from auth.identity import (
     loa_meets,
 )
 from portal.database import SessionDep
+from portal.openapi import form_body
 from portal.security import PlatformAccess, PublicAccess
 from portal.settings import PROVIDERS, ProviderName, Settings, SettingsDep
 from portal.templating import render
@@ -132,7 +133,7 @@ def authorize_page(
     return _login_page(request, idp, oauth_request)
 
 
-@router.post("/dev-idp/{provider}/authorize", name="devidp:authorize")
+@router.post("/dev-idp/{provider}/authorize", name="devidp:authorize", openapi_extra=form_body())
 def authorize(
     request: Request,
     idp: DevProvider,
@@ -175,7 +176,7 @@ def authorize(
     return response
 
 
-@router.post("/dev-idp/{provider}/token", name="devidp:token")
+@router.post("/dev-idp/{provider}/token", name="devidp:token", openapi_extra=form_body())
 def token(
     request: Request,
     idp: DevProvider,

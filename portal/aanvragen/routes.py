@@ -22,6 +22,7 @@ from portal.aanvragen.models import Draft
 from portal.database import SessionDep
 from portal.integrations.brp import BRP, BRPDep
 from portal.integrations.kvk import KVK, KVKDep
+from portal.openapi import form_body
 from portal.security import CustomerAccess, PublicAccess
 from portal.settings import Settings, SettingsDep
 from portal.templating import current_language, local_datetime, render
@@ -203,7 +204,12 @@ def show_step(
     return _render_step(request, form, draft, step_slug, prefill)
 
 
-@router.post("/formulieren/{slug}/{draft_id}/stap/{step_slug}", name="aanvragen:save_step")
+# The step's inputs are named by the form definition, so any names are described.
+@router.post(
+    "/formulieren/{slug}/{draft_id}/stap/{step_slug}",
+    name="aanvragen:save_step",
+    openapi_extra=form_body(),
+)
 async def save_step(
     request: Request,
     step_slug: str,

@@ -15,9 +15,19 @@ from starlette.datastructures import ImmutableMultiDict
 from portal.afspraken import schedule, service
 from portal.afspraken.models import Location
 from portal.afspraken.service import Choice, InvalidChoice
+from portal.openapi import TEXT, TEXTS
 from portal.templating import gettext
 
 MAX_PARAM = 40
+# The journey's inputs with the chosen time, as the time step posts them (OpenAPI description).
+FORM_FIELDS = {
+    "product": TEXTS,
+    "personen": TEXT,
+    "locatie": TEXT,
+    "datum": TEXT,
+    "vorige": TEXT,
+    "tijd": TEXT,
+}
 
 
 def choice_error(code: str) -> str:

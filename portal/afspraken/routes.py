@@ -23,6 +23,7 @@ from portal.afspraken.journey import Journey
 from portal.afspraken.models import Appointment
 from portal.database import SessionDep
 from portal.integrations.brp import BRPDep
+from portal.openapi import form_body
 from portal.security import PublicAccess, rate_limit
 from portal.settings import Settings, SettingsDep
 from portal.templating import current_language, gettext, url_for
@@ -96,7 +97,12 @@ def choose_time(
     return web.render_times(request, db, state, settings=settings, now=_now())
 
 
-@router.post("/afspraken/tijd", name="afspraken:hold", dependencies=[booking_limit])
+@router.post(
+    "/afspraken/tijd",
+    name="afspraken:hold",
+    dependencies=[booking_limit],
+    openapi_extra=form_body(journey.FORM_FIELDS),
+)
 async def hold_time(
     request: Request, identity: PublicAccess, db: SessionDep, settings: SettingsDep
 ) -> Response:

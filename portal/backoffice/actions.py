@@ -17,7 +17,7 @@ from sqlmodel import Session
 from auth.identity import Identity
 from portal.backoffice import forms, service, web
 from portal.backoffice.web import CaseReader, Handler
-from portal.database import SessionDep
+from portal.database import SessionDep, Version
 from portal.files import file_store
 from portal.settings import SettingsDep
 from portal.templating import url_for
@@ -27,7 +27,6 @@ from portal.zaken.models import Zaak
 
 router = APIRouter()
 
-Version = Annotated[int, Form(ge=0, le=2_000_000_000)]
 Text = Annotated[str, Form(max_length=forms.FORM_LIMIT)]
 Choice = Annotated[str, Form(max_length=100)]
 

@@ -13,12 +13,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from auth.identity import Identity
-from portal.afspraken import booking, links, mail, schedule, service
+from portal.afspraken import booking, journey, links, mail, schedule, service
 from portal.afspraken import web as afspraken_web
 from portal.afspraken.journey import Journey, parse_time, time_value
 from portal.afspraken.models import Appointment
 from portal.backoffice.web import now, today
-from portal.database import SessionDep
+from portal.database import SessionDep, Version
+from portal.openapi import TEXT, form_body
 from portal.security import staff
 from portal.settings import Settings, SettingsDep
 from portal.templating import gettext, render, url_for
@@ -115,7 +116,7 @@ def mark_attendance(
     identity: Counter,
     db: SessionDep,
     aanwezig: Annotated[str, Form(max_length=3)] = "",
-    versie: Annotated[int, Form(ge=0)] = 0,
+    versie: Version = 0,
 ) -> Response:
     """Record that the resident came (ja) or did not come (nee)."""
     appointment = service.get_by_reference(db, kenmerk)
@@ -216,7 +217,11 @@ def new_appointment_form(
     )
 
 
-@router.post("/backoffice/afspraken/nieuw", name="backoffice:appointment_book")
+@router.post(
+    "/backoffice/afspraken/nieuw",
+    name="backoffice:appointment_book",
+    openapi_extra=form_body({**journey.FORM_FIELDS, "naam": TEXT, "email": TEXT, "telefoon": TEXT}),
+)
 async def book_for_caller(
     request: Request, identity: DeskStaff, db: SessionDep, settings: SettingsDep
 ) -> Response:

@@ -10,7 +10,7 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from portal.backoffice import queue, service, web
 from portal.backoffice.web import AnyStaff, CaseReader
-from portal.database import SessionDep
+from portal.database import RowId, SessionDep
 from portal.files import file_store
 from portal.settings import SettingsDep
 from portal.templating import render, url_for
@@ -104,7 +104,7 @@ def case(request: Request, reference: str, identity: CaseReader, db: SessionDep)
 @router.get("/backoffice/zaken/{reference}/documenten/{document_id}", name="backoffice:document")
 def document(
     reference: str,
-    document_id: int,
+    document_id: RowId,
     identity: CaseReader,
     db: SessionDep,
     settings: SettingsDep,

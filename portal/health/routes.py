@@ -1,4 +1,4 @@
-"""Liveness, readiness and Prometheus metrics for the platform; kept out of the OpenAPI schema."""
+"""Liveness, readiness and Prometheus metrics for the platform."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from portal.database import database_is_at_head
 from portal.observability import metrics_payload
 from portal.security import PlatformAccess
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter()
 
 
 @router.get("/health/live", name="health:live")

@@ -10,7 +10,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from sqlmodel import Session
 
 from auth.identity import Identity
-from portal.database import SessionDep
+from portal.database import RowId, SessionDep, Version
 from portal.files import file_store
 from portal.prestaties.feedback import case_box as feedback_box
 from portal.security import CustomerAccess
@@ -24,7 +24,6 @@ from portal.zaken.web import FormState
 router = APIRouter()
 
 PostedText = Annotated[str, Form(max_length=web.POSTED_TEXT_LIMIT)]
-Version = Annotated[int, Form(ge=0)]
 
 
 def _detail_url(reference: str, notice: str, anchor: str = "") -> str:
@@ -74,7 +73,7 @@ def zaak_detail(
 @router.get("/mijn/zaken/{reference}/documenten/{document_id}", name="zaken:document")
 def zaak_document(
     reference: str,
-    document_id: int,
+    document_id: RowId,
     identity: CustomerAccess,
     db: SessionDep,
     settings: SettingsDep,
@@ -101,7 +100,7 @@ def zaak_document(
 def answer_request(
     request: Request,
     reference: str,
-    verzoek_id: int,
+    verzoek_id: RowId,
     identity: CustomerAccess,
     db: SessionDep,
     settings: SettingsDep,

@@ -313,3 +313,18 @@ def test_a_previous_hold_of_a_confirmed_appointment_is_left_alone(
         confirmed.version,
     )
     assert units_of(db_engine, confirmed.id) == units
+
+
+def test_an_attendance_version_beyond_any_row_is_a_bad_request(
+    client: TestClient, db_engine: Any, booked: Booked, login: Any
+) -> None:
+    """Found by fuzzing: a version too large for the database made the driver fail (500)."""
+    [confirmed] = appointments(db_engine)
+    login("staff:balie")
+    response = client.post(
+        f"/backoffice/afspraken/{confirmed.reference}/aanwezigheid",
+        data={"csrf_token": csrf_token_for(client), "aanwezig": "ja", "versie": str(2**63)},
+    )
+    assert response.status_code == 400
+    [after] = appointments(db_engine)
+    assert (after.state, after.version) == (confirmed.state, confirmed.version)

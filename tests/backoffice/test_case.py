@@ -126,3 +126,15 @@ def test_document_download_is_an_attachment_and_logged(
     assert client.get(f"/backoffice/zaken/{other}/documenten/{document_id}").status_code == 404
     assert client.get(f"/backoffice/zaken/{reference}/documenten/999999").status_code == 404
     assert len(access_log(db_engine)) == 1
+
+
+def test_a_document_number_beyond_any_row_is_a_bad_request(
+    client: TestClient, login: Callable[[str], Identity], db_engine: Any
+) -> None:
+    """Found by fuzzing: the driver failed on a number too large for the database (500)."""
+    login("staff:behandelaar")
+    reference = new_zaak(db_engine)
+    for number in ("2147483648", "9" * 80):
+        response = client.get(f"/backoffice/zaken/{reference}/documenten/{number}")
+        assert response.status_code == 400
+    assert access_log(db_engine) == []

@@ -118,6 +118,27 @@ def _assert_nothing_changed(engine: Any, reference: str, version: int) -> None:
     assert documents(engine) == []
 
 
+def test_numbers_beyond_any_row_are_a_bad_request_and_change_nothing(
+    client: TestClient, login: Login, db_engine: Any
+) -> None:
+    """Found by fuzzing: a request number or version too large for the database made the
+    driver fail (500); now the form's limits refuse it before anything is looked up."""
+    reference = cases.make_zaak(db_engine)
+    verzoek_id = cases.ask(db_engine, reference)
+    version = cases.load(db_engine, reference).version
+    login("suzanne")
+    too_large = 2**63
+    assert answer(client, reference, too_large, text="Blauw").status_code == 400
+    assert answer(client, reference, verzoek_id, text="Blauw", version=too_large).status_code == 400
+    for action, field in (("berichten", "bericht"), ("intrekken", "reden")):
+        response = client.post(
+            f"/mijn/zaken/{reference}/{action}",
+            data={"csrf_token": csrf_token_for(client), "version": str(too_large), field: "x"},
+        )
+        assert response.status_code == 400, action
+    _assert_nothing_changed(db_engine, reference, version)
+
+
 def test_bad_uploads_are_refused_and_nothing_is_saved(
     client: TestClient, login: Login, db_engine: Any
 ) -> None:

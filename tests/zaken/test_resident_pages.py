@@ -256,6 +256,18 @@ def test_document_downloads_as_an_attachment(
     assert client.get(f"/mijn/zaken/{reference}/documenten/999999").status_code == 404
 
 
+def test_a_document_number_beyond_any_row_is_a_bad_request(
+    client: TestClient, login: Login, db_engine: Any
+) -> None:
+    """Found by fuzzing: the driver failed on a number too large for the database (500)."""
+    reference = cases.make_zaak(db_engine)
+    login("suzanne")
+    for number in ("2147483648", "9" * 80):
+        response = client.get(f"/mijn/zaken/{reference}/documenten/{number}")
+        assert response.status_code == 400
+        assert "haren" in response.text.lower()
+
+
 def test_another_residents_case_is_not_found(
     client: TestClient, login: Login, db_engine: Any
 ) -> None:
