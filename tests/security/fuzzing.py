@@ -37,7 +37,7 @@ from portal.demo import load_demo_data
 from portal.main import create_app
 from portal.prestaties import service as prestaties
 from portal.producten import service as producten
-from portal.security import _csrf_serializer, cookie_name, security_headers
+from portal.security import cookie_name, issue_csrf_token, security_headers
 from portal.settings import Settings
 from portal.zaken.models import Zaak, ZaakDocument, ZaakVerzoek
 from tests.conftest import SUZANNE_BSN, LiveServer, identity_for, make_settings
@@ -58,6 +58,9 @@ def fuzz_settings(database_url: str, data_dir: Path, base_url: str) -> Settings:
         base_url=base_url,
         data_dir=data_dir,
         enable_api_docs=True,
+        # The demo case system, so its pages and the notification callback are fuzzed too.
+        zgw_backend="local",
+        zgw_notificaties_auth="Token fuzz-notificaties-geheim",
         login_rate_limit=UNLIMITED,
         appointment_rate_limit=UNLIMITED,
         export_rate_limit=UNLIMITED,
@@ -129,7 +132,20 @@ def known_values(engine: Engine, settings: Settings) -> dict[str, list[str]]:
         "name": ["zaken", "afspraken", "formulieren"],
         "provider": ["digid", "eherkenning", "medewerker"],
         "language": ["nl", "en"],
+        "identificatie": [f"ZAAK-{now.year}-0000000{n}" for n in range(101, 107)],
+        "key": _case_system_documents(),
+        "registratie_id": ["1", "2"],
     }
+
+
+def _case_system_documents() -> list[str]:
+    """The uuids of the demo case system's documents."""
+    from portal.integrations.zgw import zgw_api_for
+    from portal.integrations.zgw.local import LocalZgwApi
+
+    api = zgw_api_for(make_settings("sqlite://", zgw_backend="local"))
+    assert isinstance(api, LocalZgwApi)
+    return [d["uuid"] for d in api.store.search("enkelvoudiginformatieobjecten", {})]
 
 
 def fuzz_config(
@@ -192,7 +208,9 @@ class Visitor:
         return {
             "Cookie": "; ".join(f"{name}={value}" for name, value in cookies.items()),
             "Origin": self.settings.base_origin,
-            "X-CSRF-Token": str(_csrf_serializer(self.settings).dumps(self.csrf_secret)),
+            "X-CSRF-Token": issue_csrf_token(self.settings, self.csrf_secret),
+            # The case system's notification callback checks this instead of a session.
+            "Authorization": self.settings.zgw_notificaties_auth,
         }
 
     def saw(self, response: Response) -> None:
