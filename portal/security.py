@@ -12,10 +12,12 @@ from datetime import UTC, datetime, timedelta
 from http.cookies import SimpleCookie
 from typing import Annotated, Any
 
+import anyio
 from fastapi import Depends, Request
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import Engine
 from sqlalchemy.dialects import postgresql, sqlite
+from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from auth.dependencies import CurrentIdentity, IdentityWithoutSession, session_cookie_name
@@ -28,6 +30,8 @@ CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Server-to-server endpoints that browsers never post to: the development provider's token
 # endpoint is called by the portal's own OIDC client with client credentials.
+# PostgreSQL: rate-limit hits per process at once, with the sessions below the pool of 15.
+RATE_LIMIT_HITS = 4
 # Machine callers that authenticate themselves: the dev IdP token endpoint, ZGW notifications.
 CSRF_EXEMPT_PATHS = re.compile(r"^(/dev-idp/[a-z]+/token|/zaaksysteem/notificaties)$")
 
@@ -279,16 +283,35 @@ def client_key(request: Request, settings: Settings, action: str) -> str:
     return f"{action}:{digest}"
 
 
-def rate_limit(action: str, limit_of: Callable[[Settings], int]) -> Callable[..., None]:
+def _rate_limit_gate(request: Request) -> anyio.Semaphore:
+    """How many rate-limit hits per process may wait for the database at once.
+
+    A hit uses a connection of its own, outside the request's session gate. Without a limit,
+    a burst of requests (200 holds of one appointment time) filled every worker thread with hits
+    waiting for a pool connection, while the request holding SQLite's write lock needed a thread
+    to commit: nothing moved until the pool's 30-second timeout. The gate is waited for on the
+    event loop, so threads stay free.
+    """
+    state = request.app.state
+    gate: anyio.Semaphore | None = getattr(state, "rate_limit_gate", None)
+    if gate is None:
+        sqlite = state.engine.dialect.name == "sqlite"
+        gate = state.rate_limit_gate = anyio.Semaphore(1 if sqlite else RATE_LIMIT_HITS)
+    return gate
+
+
+def rate_limit(action: str, limit_of: Callable[[Settings], int]) -> Callable[..., Awaitable[None]]:
     """A dependency allowing `limit_of(settings)` requests per client per minute."""
 
-    def check(request: Request, settings: SettingsDep) -> None:
-        retry_after = hit_rate_limit(
-            request.app.state.engine,
-            key=client_key(request, settings, action),
-            limit=limit_of(settings),
-            window=timedelta(minutes=1),
-        )
+    async def check(request: Request, settings: SettingsDep) -> None:
+        async with _rate_limit_gate(request):
+            retry_after = await run_in_threadpool(
+                hit_rate_limit,
+                request.app.state.engine,
+                key=client_key(request, settings, action),
+                limit=limit_of(settings),
+                window=timedelta(minutes=1),
+            )
         if retry_after is not None:
             raise RateLimited(retry_after)
 
