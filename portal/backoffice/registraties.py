@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from auth.identity import Identity
-from portal.database import SessionDep
+from portal.database import RowId, SessionDep
 from portal.security import staff
 from portal.templating import render
 from portal.zaaksysteem import inzage as registratie
@@ -38,7 +38,7 @@ def registrations(request: Request, identity: RegistrationStaff, db: SessionDep)
 @router.post(
     "/backoffice/registraties/{registratie_id}/opnieuw", name="backoffice:registration_retry"
 )
-def retry(registratie_id: int, identity: RegistrationStaff, db: SessionDep) -> Response:
+def retry(registratie_id: RowId, identity: RegistrationStaff, db: SessionDep) -> Response:
     """Try this registration again at the worker's next round."""
     if not registratie.retry_now(db, registratie_id=registratie_id, now=datetime.now(UTC)):
         raise HTTPException(status_code=404)

@@ -267,5 +267,7 @@ def _remember(db: Session, *, resource_url: str, zaak_url: str, now: datetime) -
             outcome="",
         )
         .on_conflict_do_nothing(index_elements=["resource_url"])
-    )
-    return int(inserted.rowcount or 0)  # type: ignore[attr-defined]
+        .returning(table.c.id)
+    ).first()
+    # RETURNING, not rowcount: psycopg reports -1 for an INSERT … ON CONFLICT DO NOTHING.
+    return 0 if inserted is None else 1
