@@ -208,6 +208,10 @@ def open_state(page: Page, state: PageState, engine: Any = None) -> Response | N
         for step in state.steps:
             step(page)
         page.wait_for_load_state("load")
+        if page.locator("[hx-trigger~='load']").count():
+            # A part htmx loads after the page (the case system's list): check the page as
+            # it ends up, not the link it shows until then.
+            page.wait_for_load_state("networkidle")
     finally:
         page.remove_listener("response", remember)
         page.remove_listener("console", console)
