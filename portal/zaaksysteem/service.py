@@ -11,14 +11,13 @@ municipality's configuration, the same for every resident.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from cachetools import TTLCache
+from cachetools import TTLCache, cached
 
 from auth.identity import Identity
-from portal.integrations import IntegrationUnavailable
 from portal.integrations.zgw import ZgwApi, is_visible
 
 CATALOGUE_SECONDS = 600
@@ -135,7 +134,7 @@ def _find_zaken(
         for zaak in zaken
         if zaak.get("url") in own
         and is_visible(zaak.get("vertrouwelijkheidaanduiding"), maximum)
-        and _catalogue_item(api, zaak.get("zaaktype")).get("indicatieInternOfExtern") == "extern"
+        and catalogue_item(api, zaak.get("zaaktype")).get("indicatieInternOfExtern") == "extern"
     ]
 
 
@@ -146,46 +145,48 @@ def cases_of(api: ZgwApi, identity: Identity, *, maximum: str) -> list[ExternalC
     return cases
 
 
+def _own_zaak(
+    api: ZgwApi, identity: Identity, identificatie: str, maximum: str
+) -> dict[str, Any] | None:
+    found = _find_zaken(api, identity, maximum, {"identificatie": identificatie})
+    return next((z for z in found if z.get("identificatie") == identificatie), None)
+
+
 def case_of(
     api: ZgwApi, identity: Identity, identificatie: str, *, maximum: str
 ) -> ExternalCase | None:
     """One case with its timeline and shown documents; None when it is not this person's."""
-    found = _find_zaken(api, identity, maximum, {"identificatie": identificatie})
-    zaak = next((z for z in found if z.get("identificatie") == identificatie), None)
+    zaak = _own_zaak(api, identity, identificatie, maximum)
     if zaak is None:
         return None
-    summary = _summary(api, zaak)
-    return ExternalCase(
-        **{
-            **summary.__dict__,
-            "steps": _steps(api, zaak),
-            "documents": _documents(api, zaak, maximum),
-        }
+    return replace(
+        _summary(api, zaak), steps=_steps(api, zaak), documents=_documents(api, zaak, maximum)
     )
 
 
 def document_of(
     api: ZgwApi, identity: Identity, identificatie: str, key: str, *, maximum: str
 ) -> tuple[Document, bytes] | None:
-    """A shown document of this person's case, with its content; None for anything else."""
-    case = case_of(api, identity, identificatie, maximum=maximum)
-    document = next((d for d in case.documents if d.key == key), None) if case else None
+    """A shown document of this person's case, with its content; None for anything else.
+    Reads the case's documents only, not its status and timeline."""
+    zaak = _own_zaak(api, identity, identificatie, maximum)
+    shown = _documents(api, zaak, maximum) if zaak else []
+    document = next((d for d in shown if d.key == key), None)
     if document is None:
         return None
     return document, api.download(document.content_url)
 
 
-def _catalogue_item(api: ZgwApi, url: Any) -> dict[str, Any]:
+def catalogue_item(api: ZgwApi, url: Any) -> dict[str, Any]:
+    """A zaaktype, statustype or resultaattype by URL, from the cache when it is there."""
     if not isinstance(url, str) or not url:
         return {}
-    with _catalogue_lock:
-        cached = _catalogue.get(url)
-    if cached is not None:
-        return cached
-    item = api.get(url) or {}
-    with _catalogue_lock:
-        _catalogue[url] = item
-    return item
+    return _cached_catalogue_item(api, url)
+
+
+@cached(_catalogue, key=lambda api, url: url, lock=_catalogue_lock)
+def _cached_catalogue_item(api: ZgwApi, url: str) -> dict[str, Any]:
+    return api.get(url) or {}
 
 
 def clear_catalogue_cache() -> None:
@@ -194,13 +195,13 @@ def clear_catalogue_cache() -> None:
 
 
 def _summary(api: ZgwApi, zaak: dict[str, Any]) -> ExternalCase:
-    zaaktype = _catalogue_item(api, zaak.get("zaaktype"))
+    zaaktype = catalogue_item(api, zaak.get("zaaktype"))
     status = api.get(zaak["status"]) if zaak.get("status") else None
-    statustype = _catalogue_item(api, status.get("statustype")) if status else {}
+    statustype = catalogue_item(api, status.get("statustype")) if status else {}
     result = None
     if zaak.get("resultaat"):
         resultaat = api.get(zaak["resultaat"]) or {}
-        result = _catalogue_item(api, resultaat.get("resultaattype")).get("omschrijving")
+        result = catalogue_item(api, resultaat.get("resultaattype")).get("omschrijving")
     return ExternalCase(
         url=str(zaak["url"]),
         identificatie=str(zaak.get("identificatie") or ""),
@@ -225,7 +226,7 @@ def _steps(api: ZgwApi, zaak: dict[str, Any]) -> list[Step]:
     steps = []
     reached = 0
     for status in statussen:
-        statustype = _catalogue_item(api, status.get("statustype"))
+        statustype = catalogue_item(api, status.get("statustype"))
         reached = max(reached, int(statustype.get("volgnummer") or 0))
         steps.append(
             Step(
@@ -235,8 +236,8 @@ def _steps(api: ZgwApi, zaak: dict[str, Any]) -> list[Step]:
                 current=status.get("url") == zaak.get("status"),
             )
         )
-    zaaktype = _catalogue_item(api, zaak.get("zaaktype"))
-    coming = [_catalogue_item(api, url) for url in zaaktype.get("statustypen") or []]
+    zaaktype = catalogue_item(api, zaak.get("zaaktype"))
+    coming = [catalogue_item(api, url) for url in zaaktype.get("statustypen") or []]
     for statustype in sorted(coming, key=lambda t: int(t.get("volgnummer") or 0)):
         if int(statustype.get("volgnummer") or 0) > reached and not zaak.get("einddatum"):
             steps.append(Step(name=str(statustype.get("omschrijving") or ""), text="", set_at=None))
@@ -288,10 +289,10 @@ def _moment(value: Any) -> datetime | None:
 __all__ = [
     "Document",
     "ExternalCase",
-    "IntegrationUnavailable",
     "Step",
     "case_of",
     "cases_of",
+    "catalogue_item",
     "clear_catalogue_cache",
     "document_of",
     "initiator_of",
