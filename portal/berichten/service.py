@@ -78,6 +78,20 @@ class Attachment:
     text: str
 
 
+def case_notice(kind: str, *, name: str | None, link: str, after: str = "") -> tuple[str, str]:
+    """Subject and body of an e-mail about a case. It holds the name and a link only; the
+    details are behind the login (e-mail is not a safe channel for them)."""
+    subject = KINDS[kind].label
+    greeting = f"Beste {name}," if name else "Beste inwoner,"
+    body = (
+        f"{greeting}\n\n{subject}.\n\n"
+        f"Kijk in Mijn Haren wat er is veranderd:\n{link}\n\n"
+        f"{after}"
+        "Met vriendelijke groet,\nGemeente Haren\n"
+    )
+    return subject, body
+
+
 def queue_message(
     db: Session,
     *,

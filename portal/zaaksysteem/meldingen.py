@@ -9,6 +9,7 @@ a notification delivered twice sends one e-mail.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,6 +25,7 @@ from portal.integrations.zgw import ZgwApi, is_visible
 from portal.settings import Settings
 from portal.zaaksysteem.models import Melding, Registratie
 from portal.zaaksysteem.registratie import LEASE, backoff
+from portal.zaaksysteem.service import catalogue_item
 
 log = structlog.get_logger("mijnharen.zaaksysteem")
 BATCH = 50
@@ -107,7 +109,7 @@ def _handle(
             db.commit()
             return True
     try:
-        message = _message_for(api, settings, melding)
+        finding = _finding_for(api, settings, melding)
     except IntegrationUnavailable as failure:
         with Session(engine) as db:
             db.execute(
@@ -119,67 +121,72 @@ def _handle(
         log.warning("zgw_notification_retry", melding=melding_id, reason=failure.reason)
         return False
     with Session(engine) as db:
-        outcome = message.outcome
-        if message.recipient is not None:
-            contact = db.exec(
-                select(Registratie.contact_email).where(
-                    col(Registratie.zaak_url) == message.zaak_url
-                )
-            ).first()
-            recipient = berichten.Recipient(
-                email=contact, bsn=message.recipient[0], kvk=message.recipient[1]
-            )
-            berichten.queue_message(
-                db,
-                kind="status_changed",
-                recipient=recipient,
-                subject="Uw zaak heeft een nieuwe status",
-                body_text=message.body,
-                now=now,
-                zaak_reference=message.identificatie if len(message.identificatie) <= 20 else None,
-            )
+        if finding.tells_someone:
+            _queue_e_mail(db, settings, melding, finding, now=now)
         db.execute(
             update(Melding)
             .where(col(Melding.id) == melding_id)
-            .values(handled_at=now, outcome=outcome)
+            .values(handled_at=now, outcome=finding.outcome)
         )
         db.commit()
-    log.info("zgw_notification_handled", melding=melding_id, outcome=outcome)
+    log.info("zgw_notification_handled", melding=melding_id, outcome=finding.outcome)
     return True
 
 
-class _Message:
-    def __init__(
-        self,
-        outcome: str,
-        *,
-        recipient: tuple[str | None, str | None] | None = None,
-        zaak_url: str = "",
-        identificatie: str = "",
-        body: str = "",
-    ) -> None:
-        self.outcome = outcome
-        self.recipient = recipient
-        self.zaak_url = zaak_url
-        self.identificatie = identificatie
-        self.body = body
+def _queue_e_mail(
+    db: Session, settings: Settings, melding: Melding, finding: _Finding, *, now: datetime
+) -> None:
+    """The same e-mail as for a status of the portal's own cases: the name and a link.
+    Sent to the address given in the form when the portal registered the case."""
+    registered = db.exec(
+        select(Registratie.contact_email, Registratie.initiator_name).where(
+            col(Registratie.zaak_url) == melding.zaak_url
+        )
+    ).first()
+    email, name = registered if registered else (None, None)
+    link = f"{settings.base_url.rstrip('/')}/mijn/zaken/zaaksysteem/{finding.identificatie}"
+    subject, body = berichten.case_notice("status_changed", name=name, link=link)
+    reference = finding.identificatie if len(finding.identificatie) <= 20 else None
+    berichten.queue_message(
+        db,
+        kind="status_changed",
+        recipient=berichten.Recipient(email=email, bsn=finding.bsn, kvk=finding.kvk),
+        subject=subject,
+        body_text=body,
+        now=now,
+        zaak_reference=reference,
+    )
 
 
-def _message_for(api: ZgwApi, settings: Settings, melding: Melding) -> _Message:
+@dataclass(frozen=True)
+class _Finding:
+    """What the case system says about a notified status: whether (and whom) to tell."""
+
+    outcome: str
+    bsn: str | None = None
+    kvk: str | None = None
+    identificatie: str = ""
+
+    @property
+    def tells_someone(self) -> bool:
+        return self.outcome == "verstuurd"
+
+
+def _finding_for(api: ZgwApi, settings: Settings, melding: Melding) -> _Finding:
     status = api.get(melding.resource_url)
     if status is None or status.get("zaak") != melding.zaak_url:
-        return _Message("onbekende_status")
+        return _Finding("onbekende_status")
     zaak = api.get(melding.zaak_url)
     if zaak is None:
-        return _Message("onbekende_zaak")
-    zaaktype = api.get(str(zaak.get("zaaktype") or "")) or {}
-    statustype = api.get(str(status.get("statustype") or "")) or {}
+        return _Finding("onbekende_zaak")
+    zaaktype = catalogue_item(api, zaak.get("zaaktype"))
+    statustype = catalogue_item(api, status.get("statustype"))
     if zaaktype.get("indicatieInternOfExtern") != "extern" or not is_visible(
         zaak.get("vertrouwelijkheidaanduiding"), settings.zgw_max_vertrouwelijkheid
     ):
-        return _Message("niet_zichtbaar")
+        return _Finding("niet_zichtbaar")
     if statustype.get("informeren") is False:
-        return _Message("niet_informeren")
+        return _Finding("niet_informeren")
     rollen = api.search(
         "zaken", "rollen", {"zaak": melding.zaak_url, "omschrijvingGeneriek": "initiator"}
     )
@@ -187,29 +194,9 @@ def _message_for(api: ZgwApi, settings: Settings, melding: Melding) -> _Message:
     bsn = identification.get("inpBsn") or None
     kvk = identification.get("kvkNummer") or None
     if not bsn and not kvk:
-        return _Message("geen_initiator")
+        return _Finding("geen_initiator")
     identificatie = str(zaak.get("identificatie") or "")
-    link = f"{settings.base_url.rstrip('/')}/mijn/zaken/zaaksysteem/{identificatie}"
-    text = str(status.get("statustoelichting") or statustype.get("statustekst") or "")
-    body = "\n\n".join(
-        part
-        for part in (
-            "Beste inwoner,",
-            f'Uw zaak "{zaak.get("omschrijving") or zaaktype.get("omschrijving") or ""}" '
-            f"({identificatie}) heeft een nieuwe status: {statustype.get('omschrijving') or ''}.",
-            text,
-            f"Bekijk uw zaak op Mijn Haren (u logt in met DigiD of eHerkenning): {link}",
-            "Met vriendelijke groet,\nGemeente Haren",
-        )
-        if part
-    )
-    return _Message(
-        "verstuurd",
-        recipient=(bsn, kvk),
-        zaak_url=melding.zaak_url,
-        identificatie=identificatie,
-        body=body,
-    )
+    return _Finding("verstuurd", bsn=bsn, kvk=kvk, identificatie=identificatie)
 
 
 # --- Polling: notifications can be lost ---------------------------------------------------------

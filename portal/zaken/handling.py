@@ -111,22 +111,15 @@ def _recipient(zaak: Zaak) -> berichten.Recipient:
 
 
 def _notify(db: Session, zaak: Zaak, kind: str, settings: Settings, now: datetime) -> None:
-    """The e-mail holds the name and a link only; the details are behind the login."""
-    subject = berichten.KINDS[kind].label
+    """An e-mail with the name and a link to the case."""
     link = f"{settings.base_url.rstrip('/')}/mijn/zaken/{zaak.reference}"
-    greeting = f"Beste {zaak.initiator_name}," if zaak.initiator_name else "Beste inwoner,"
     feedback = (
         "Hoe tevreden bent u over hoe wij uw aanvraag hebben afgehandeld? "
         f"Laat het ons weten:\n{link}#reactie\n\n"
         if kind == "decision_made"
         else ""
     )
-    body = (
-        f"{greeting}\n\n{subject}.\n\n"
-        f"Kijk in Mijn Haren wat er is veranderd:\n{link}\n\n"
-        f"{feedback}"
-        "Met vriendelijke groet,\nGemeente Haren\n"
-    )
+    subject, body = berichten.case_notice(kind, name=zaak.initiator_name, link=link, after=feedback)
     berichten.queue_message(
         db,
         kind=kind,

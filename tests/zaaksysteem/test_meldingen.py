@@ -134,8 +134,11 @@ def test_a_new_status_becomes_one_e_mail_even_when_delivered_twice(
     (mail,) = _mails(db_engine)
     assert mail.kind == "status_changed"
     assert mail.recipient_bsn == SUZANNE_BSN
-    assert "Afgehandeld" in mail.body_text
-    assert zaak["identificatie"] in mail.body_text
+    assert mail.subject == "Uw zaak heeft een nieuwe status"
+    assert f"/mijn/zaken/zaaksysteem/{zaak['identificatie']}" in mail.body_text
+    # Like every e-mail about a case: the name and a link, the details behind the login.
+    assert "Afgehandeld" not in mail.body_text
+    assert zaak["omschrijving"] not in mail.body_text
     (melding,) = _stored(db_engine)
     assert melding.outcome == "verstuurd"
     assert melding.handled_at is not None
