@@ -24,7 +24,7 @@ from portal.integrations import IntegrationUnavailable
 from portal.integrations.zgw import ZgwApi, is_visible
 from portal.settings import Settings
 from portal.zaaksysteem.models import Melding, Registratie
-from portal.zaaksysteem.registratie import LEASE, backoff
+from portal.zaaksysteem.retries import backoff, claim_due
 from portal.zaaksysteem.service import catalogue_item
 
 log = structlog.get_logger("mijnharen.zaaksysteem")
@@ -60,36 +60,8 @@ def receive(db: Session, notificatie: Notificatie, *, now: datetime) -> bool:
 
 def handle_due(engine: Engine, settings: Settings, api: ZgwApi, *, now: datetime) -> int:
     """Read each waiting notification's case and queue the e-mail; returns how many were done."""
-    with Session(engine) as db:
-        due = db.exec(
-            select(Melding.id, Melding.next_attempt_at)
-            .where(col(Melding.handled_at).is_(None), col(Melding.next_attempt_at) <= now)
-            .order_by(col(Melding.next_attempt_at))
-            .limit(BATCH)
-        ).all()
-    handled = 0
-    for melding_id, due_at in due:
-        assert melding_id is not None
-        if _claim(engine, melding_id, due_at, now=now) and _handle(
-            engine, settings, api, melding_id, now=now
-        ):
-            handled += 1
-    return handled
-
-
-def _claim(engine: Engine, melding_id: int, due_at: datetime, *, now: datetime) -> bool:
-    with Session(engine) as db:
-        claimed = db.execute(
-            update(Melding)
-            .where(
-                col(Melding.id) == melding_id,
-                col(Melding.next_attempt_at) == due_at,
-                col(Melding.handled_at).is_(None),
-            )
-            .values(next_attempt_at=now + LEASE, attempts=Melding.attempts + 1)
-        )
-        db.commit()
-    return bool(claimed.rowcount == 1)  # type: ignore[attr-defined]
+    due = claim_due(engine, Melding, Melding.handled_at, now=now, batch=BATCH)
+    return sum(1 for melding_id in due if _handle(engine, settings, api, melding_id, now=now))
 
 
 def _handle(

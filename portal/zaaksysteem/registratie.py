@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import base64
 import io
-from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import structlog
@@ -29,11 +28,10 @@ from portal.integrations.zgw import ZgwApi, ZgwRefused
 from portal.settings import Settings
 from portal.templating import render_string
 from portal.zaaksysteem.models import Registratie, RegistratieDocument
+from portal.zaaksysteem.retries import backoff, claim_due
 
 log = structlog.get_logger("mijnharen.zaaksysteem")
 
-#: How long a worker may take over a registration before another may try it.
-LEASE = timedelta(minutes=5)
 BATCH = 20
 PDF_TYPE = "application/pdf"
 
@@ -101,49 +99,17 @@ def queue_registration(db: Session, new: NewRegistration, uploads: list[Upload])
     return registratie
 
 
-def backoff(attempts: int) -> timedelta:
-    """1, 2, 4, … minutes after each failure, at most an hour; retried until it succeeds."""
-    return timedelta(minutes=min(60, 2 ** max(0, attempts - 1)))
-
-
 # --- The worker ---------------------------------------------------------------------------
 
 
 def register_due(engine: Engine, settings: Settings, api: ZgwApi, *, now: datetime) -> int:
     """Register what is due; returns how many were completed in this round."""
     done = 0
-    for registratie_id in _claim_due(engine, now=now):
+    due = claim_due(engine, Registratie, Registratie.registered_at, now=now, batch=BATCH)
+    for registratie_id in due:
         if _register(engine, settings, api, registratie_id, now=now):
             done += 1
     return done
-
-
-def _claim_due(engine: Engine, *, now: datetime) -> Iterator[int]:
-    """Take due registrations one by one; the conditional UPDATE keeps two workers apart."""
-    with Session(engine) as db:
-        due = db.exec(
-            select(Registratie.id, Registratie.next_attempt_at)
-            .where(
-                col(Registratie.registered_at).is_(None), col(Registratie.next_attempt_at) <= now
-            )
-            .order_by(col(Registratie.next_attempt_at))
-            .limit(BATCH)
-        ).all()
-    for registratie_id, due_at in due:
-        with Session(engine) as db:
-            claimed = db.execute(
-                update(Registratie)
-                .where(
-                    col(Registratie.id) == registratie_id,
-                    col(Registratie.next_attempt_at) == due_at,
-                    col(Registratie.registered_at).is_(None),
-                )
-                .values(next_attempt_at=now + LEASE, attempts=Registratie.attempts + 1)
-            )
-            db.commit()
-        if claimed.rowcount == 1:  # type: ignore[attr-defined]
-            assert registratie_id is not None
-            yield registratie_id
 
 
 def _register(
