@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from auth.identity import Identity
 from auth.sessions import LoadedSession, SessionPolicy, load_session
-from portal.database import SessionDep
+from portal.database import SessionDep, in_own_session
 from portal.settings import Settings, SettingsDep
 
 
@@ -71,19 +71,11 @@ async def identity_without_session(request: Request) -> Identity | None:
     For pages that wait on another system (the case system): they must not hold one of the
     process's few database sessions while that system takes its time.
     """
-    from portal.database import database_gate
-
     settings: Settings = request.app.state.settings
-
-    def load() -> LoadedSession | None:
-        with Session(request.app.state.engine, expire_on_commit=False) as db:
-            loaded = read_session(request, db, settings)
-            db.commit()
-            return loaded
-
-    gate = database_gate(request)
-    async with gate:
-        loaded = await run_in_threadpool(load)
+    if not request.cookies.get(session_cookie_name(settings)):
+        request.state.identity = None
+        return None
+    loaded = await in_own_session(request, lambda db: read_session(request, db, settings))
     return loaded.identity if loaded else None
 
 

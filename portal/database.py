@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import anyio
 from fastapi import Depends, Form, Request
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 HEAD_FILE = MIGRATIONS_DIR / "HEAD"  # the newest migration; tests check Alembic agrees
+T = TypeVar("T")
 POSTGRES_SESSIONS = 8  # requests holding a session at once per process, below the pool of 10
 
 
@@ -93,6 +94,21 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
             session.close()  # never touched the database: nothing to wait for
     finally:
         gate.release()
+
+
+async def in_own_session(request: Request, work: Callable[[Session], T]) -> T:
+    """Run `work` in a database session of its own, committed and closed before this returns,
+    under the same gate as the request sessions: for a request that must not hold a session
+    while it waits on something else (a slow sender, another system)."""
+
+    def run() -> T:
+        with Session(request.app.state.engine, expire_on_commit=False) as db:
+            result = work(db)
+            db.commit()
+            return result
+
+    async with database_gate(request):
+        return await run_in_threadpool(run)
 
 
 def _finish(session: Session, *, commit: bool) -> None:

@@ -8,7 +8,6 @@ JavaScript.
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -16,11 +15,8 @@ import structlog
 from fastapi import APIRouter, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import ValidationError
-from sqlalchemy import Engine
-from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 
-from portal.database import database_gate
+from portal.database import in_own_session
 from portal.integrations import IntegrationUnavailable
 from portal.integrations.zgw import ZgwApi, zgw_api_for
 from portal.security import CaseSystemAccess, CustomerWithoutSession
@@ -133,16 +129,9 @@ async def notification(
     try:
         if len(body) > NOTIFICATION_LIMIT:
             raise ValueError("too large")
-        message = meldingen.Notificatie.model_validate(json.loads(body))
+        message = meldingen.Notificatie.model_validate_json(body)
     except (ValueError, ValidationError) as invalid:
         log.info("zgw_notification_invalid", error=type(invalid).__name__)
         return JSONResponse({"detail": "Geen geldige notificatie"}, status_code=400)
-    async with database_gate(request):
-        await run_in_threadpool(_keep, request.app.state.engine, message)
+    await in_own_session(request, lambda db: meldingen.receive(db, message, now=datetime.now(UTC)))
     return Response(status_code=204)
-
-
-def _keep(engine: Engine, message: meldingen.Notificatie) -> None:
-    with Session(engine) as db:
-        meldingen.receive(db, message, now=datetime.now(UTC))
-        db.commit()
