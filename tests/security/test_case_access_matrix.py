@@ -54,7 +54,7 @@ def settings(database_url: str) -> Settings:
 def store() -> ZgwStore:
     """The case system with one case (and a shown document) for each customer."""
     store = ZgwStore(LOCAL_BASE)
-    zgw_demo._add_catalogue(store)
+    zgw_demo.add_catalogue(store)
     for number, owner in enumerate(CUSTOMERS, start=1):
         key = CUSTOMERS[owner]
         zgw_demo.add_case(

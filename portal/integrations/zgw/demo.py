@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -56,60 +57,72 @@ def informatieobjecttype_url(base: str) -> str:
     return f"{base.rstrip('/')}/catalogi/api/v1/informatieobjecttypen/{INFORMATIEOBJECTTYPE}"
 
 
-def _add_catalogue(store: ZgwStore) -> None:
-    catalogi = store.component_base("catalogi")
+def _put(store: ZgwStore, resource: str, key: str, **fields: Any) -> str:
+    """A catalogue resource under a fixed uuid (the API has no create for these here)."""
+    url = f"{store.url_of('catalogi', resource)}/{key}"
+    store.items[resource][key] = {"url": url, "uuid": key, **fields}
+    return url
+
+
+def catalogue_url(store: ZgwStore, resource: str, name: str) -> str:
+    """The URL of the demo catalogue's resource `name` (e.g. "roltype:<zaaktype>")."""
+    return f"{store.url_of('catalogi', resource)}/{fixed_uuid(name)}"
+
+
+def add_catalogue(store: ZgwStore) -> None:
+    """The demo zaaktypen with their status, role and result types, and the document type."""
     for key, (omschrijving, extern, doorlooptijd, result) in ZAAKTYPEN.items():
-        url = f"{catalogi}/zaaktypen/{key}"
-        statustypen = []
-        for number, (name, text) in enumerate(STATUSES[key], start=1):
-            status_key = fixed_uuid(f"statustype:{key}:{number}")
-            statustypen.append(f"{catalogi}/statustypen/{status_key}")
-            store.items["statustypen"][status_key] = {
-                "url": statustypen[-1],
-                "uuid": status_key,
-                "zaaktype": url,
-                "omschrijving": name,
-                "statustekst": text,
-                "volgnummer": number,
-                "isEindstatus": number == len(STATUSES[key]),
-                "informeren": True,
-            }
-        roltype_key, resultaattype_key = (
+        url = f"{store.url_of('catalogi', 'zaaktypen')}/{key}"
+        statustypen = [
+            _put(
+                store,
+                "statustypen",
+                fixed_uuid(f"statustype:{key}:{number}"),
+                zaaktype=url,
+                omschrijving=name,
+                statustekst=text,
+                volgnummer=number,
+                isEindstatus=number == len(STATUSES[key]),
+                informeren=True,
+            )
+            for number, (name, text) in enumerate(STATUSES[key], start=1)
+        ]
+        roltype = _put(
+            store,
+            "roltypen",
             fixed_uuid(f"roltype:{key}"),
-            fixed_uuid(f"resultaat:{key}"),
+            zaaktype=url,
+            omschrijving="Aanvrager",
+            omschrijvingGeneriek="initiator",
         )
-        store.items["roltypen"][roltype_key] = {
-            "url": f"{catalogi}/roltypen/{roltype_key}",
-            "uuid": roltype_key,
-            "zaaktype": url,
-            "omschrijving": "Aanvrager",
-            "omschrijvingGeneriek": "initiator",
-        }
-        store.items["resultaattypen"][resultaattype_key] = {
-            "url": f"{catalogi}/resultaattypen/{resultaattype_key}",
-            "uuid": resultaattype_key,
-            "zaaktype": url,
-            "omschrijving": result,
-            "omschrijvingGeneriek": result,
-        }
-        store.items["zaaktypen"][key] = {
-            "url": url,
-            "uuid": key,
-            "identificatie": omschrijving.upper().replace(" ", "-"),
-            "omschrijving": omschrijving,
-            "indicatieInternOfExtern": extern,
-            "doorlooptijd": doorlooptijd,
-            "servicenorm": None,
-            "statustypen": statustypen,
-            "roltypen": [f"{catalogi}/roltypen/{roltype_key}"],
-            "resultaattypen": [f"{catalogi}/resultaattypen/{resultaattype_key}"],
-        }
-    store.items["informatieobjecttypen"][INFORMATIEOBJECTTYPE] = {
-        "url": f"{catalogi}/informatieobjecttypen/{INFORMATIEOBJECTTYPE}",
-        "uuid": INFORMATIEOBJECTTYPE,
-        "omschrijving": "Bijlage",
-        "vertrouwelijkheidaanduiding": "openbaar",
-    }
+        resultaattype = _put(
+            store,
+            "resultaattypen",
+            fixed_uuid(f"resultaat:{key}"),
+            zaaktype=url,
+            omschrijving=result,
+            omschrijvingGeneriek=result,
+        )
+        _put(
+            store,
+            "zaaktypen",
+            key,
+            identificatie=omschrijving.upper().replace(" ", "-"),
+            omschrijving=omschrijving,
+            indicatieInternOfExtern=extern,
+            doorlooptijd=doorlooptijd,
+            servicenorm=None,
+            statustypen=statustypen,
+            roltypen=[roltype],
+            resultaattypen=[resultaattype],
+        )
+    _put(
+        store,
+        "informatieobjecttypen",
+        INFORMATIEOBJECTTYPE,
+        omschrijving="Bijlage",
+        vertrouwelijkheidaanduiding="openbaar",
+    )
 
 
 def _betrokkene(initiator: dict[str, str]) -> tuple[str, dict[str, Any]]:
@@ -134,7 +147,6 @@ def add_case(
     """A case with its initiator, `statuses` status changes a few days apart, documents given
     as (title, status, vertrouwelijkheidaanduiding) and optionally its result."""
     catalogi = store.component_base("catalogi")
-    zaaktype_url_ = f"{catalogi}/zaaktypen/{zaaktype}"
     zaak = store.create(
         "zaken",
         {
@@ -142,7 +154,7 @@ def add_case(
             "bronorganisatie": RSIN,
             "verantwoordelijkeOrganisatie": RSIN,
             "omschrijving": omschrijving,
-            "zaaktype": zaaktype_url_,
+            "zaaktype": f"{catalogi}/zaaktypen/{zaaktype}",
             "startdatum": started.date().isoformat(),
             "einddatumGepland": (started + timedelta(days=28)).date().isoformat(),
             "uiterlijkeEinddatumAfdoening": (started + timedelta(days=56)).date().isoformat(),
@@ -157,18 +169,19 @@ def add_case(
         {
             "zaak": zaak["url"],
             "betrokkeneType": betrokkene_type,
-            "roltype": f"{catalogi}/roltypen/{fixed_uuid(f'roltype:{zaaktype}')}",
+            "roltype": catalogue_url(store, "roltypen", f"roltype:{zaaktype}"),
             "roltoelichting": "Aanvrager",
             "betrokkeneIdentificatie": identification,
         },
     )
     for number in range(1, statuses + 1):
-        statustype = fixed_uuid(f"statustype:{zaaktype}:{number}")
         store.create(
             "statussen",
             {
                 "zaak": zaak["url"],
-                "statustype": f"{catalogi}/statustypen/{statustype}",
+                "statustype": catalogue_url(
+                    store, "statustypen", f"statustype:{zaaktype}:{number}"
+                ),
                 "datumStatusGezet": (
                     started + timedelta(days=3 * (number - 1), hours=9)
                 ).isoformat(),
@@ -201,79 +214,97 @@ def add_case(
             "resultaten",
             {
                 "zaak": zaak["url"],
-                "resultaattype": f"{catalogi}/resultaattypen/{fixed_uuid(f'resultaat:{zaaktype}')}",
+                "resultaattype": catalogue_url(store, "resultaattypen", f"resultaat:{zaaktype}"),
                 "toelichting": "",
             },
         )
     return zaak
 
 
-def demo_store(base: str = LOCAL_BASE, *, now: datetime | None = None) -> ZgwStore:
-    """The demo case system; `now` sets when the demo cases happened (default: today)."""
-    store = ZgwStore(base)
-    _add_catalogue(store)
-    moment = (now or datetime.now(UTC)).replace(hour=0, minute=0, second=0, microsecond=0)
-    year = moment.year
-    add_case(
-        store,
-        zaaktype=ZAAKTYPE_MELDING,
-        identificatie=f"ZAAK-{year}-0000000101",
-        omschrijving="Losliggende stoeptegels Rijksstraatweg",
-        initiator={"bsn": SUZANNE},
-        started=moment - timedelta(days=6),
+@dataclass(frozen=True)
+class DemoCase:
+    """A case of the demo: number (ZAAK-<year>-0000000<number>), who started it how long ago."""
+
+    number: int
+    zaaktype: str
+    omschrijving: str
+    initiator: dict[str, str]
+    days_ago: int
+    statuses: int
+    vertrouwelijkheid: str = "openbaar"
+    documents: tuple[tuple[str, str, str], ...] = ()
+    result: bool = False
+
+
+DEMO_CASES = (
+    DemoCase(
+        101,
+        ZAAKTYPE_MELDING,
+        "Losliggende stoeptegels Rijksstraatweg",
+        {"bsn": SUZANNE},
+        days_ago=6,
         statuses=2,
         documents=(
             ("Ontvangstbevestiging melding", "definitief", "openbaar"),
             ("Werkbon buitendienst", "definitief", "intern"),
             ("Conceptbrief", "in_bewerking", "openbaar"),
         ),
-    )
-    add_case(
-        store,
-        zaaktype=ZAAKTYPE_KAPVERGUNNING,
-        identificatie=f"ZAAK-{year}-0000000102",
-        omschrijving="Kapvergunning twee berken achtertuin",
-        initiator={"bsn": SUZANNE},
-        started=moment - timedelta(days=70),
+    ),
+    DemoCase(
+        102,
+        ZAAKTYPE_KAPVERGUNNING,
+        "Kapvergunning twee berken achtertuin",
+        {"bsn": SUZANNE},
+        days_ago=70,
         statuses=3,
         documents=(("Besluit kapvergunning", "definitief", "beperkt_openbaar"),),
         result=True,
-    )
-    add_case(
-        store,
-        zaaktype=ZAAKTYPE_MELDING,
-        identificatie=f"ZAAK-{year}-0000000103",
-        omschrijving="Vertrouwelijke melding",
-        initiator={"bsn": SUZANNE},
-        started=moment - timedelta(days=3),
+    ),
+    DemoCase(
+        103,
+        ZAAKTYPE_MELDING,
+        "Vertrouwelijke melding",
+        {"bsn": SUZANNE},
+        days_ago=3,
         statuses=1,
         vertrouwelijkheid="vertrouwelijk",
-    )
-    add_case(
-        store,
-        zaaktype=ZAAKTYPE_INTERN,
-        identificatie=f"ZAAK-{year}-0000000104",
-        omschrijving="Intern kwaliteitsonderzoek dossier",
-        initiator={"bsn": SUZANNE},
-        started=moment - timedelta(days=20),
+    ),
+    DemoCase(
+        104,
+        ZAAKTYPE_INTERN,
+        "Intern kwaliteitsonderzoek dossier",
+        {"bsn": SUZANNE},
+        days_ago=20,
         statuses=1,
-    )
-    add_case(
-        store,
-        zaaktype=ZAAKTYPE_MELDING,
-        identificatie=f"ZAAK-{year}-0000000105",
-        omschrijving="Kapotte lantaarnpaal Kerklaan",
-        initiator={"bsn": LANCE},
-        started=moment - timedelta(days=2),
-        statuses=1,
-    )
-    add_case(
-        store,
-        zaaktype=ZAAKTYPE_KAPVERGUNNING,
-        identificatie=f"ZAAK-{year}-0000000106",
-        omschrijving="Kapvergunning bomen bedrijfsterrein",
-        initiator={"kvk": KVK_DAGOBERT},
-        started=moment - timedelta(days=12),
+    ),
+    DemoCase(105, ZAAKTYPE_MELDING, "Kapotte lantaarnpaal Kerklaan", {"bsn": LANCE}, 2, statuses=1),
+    DemoCase(
+        106,
+        ZAAKTYPE_KAPVERGUNNING,
+        "Kapvergunning bomen bedrijfsterrein",
+        {"kvk": KVK_DAGOBERT},
+        days_ago=12,
         statuses=2,
-    )
+    ),
+)
+
+
+def demo_store(base: str = LOCAL_BASE, *, now: datetime | None = None) -> ZgwStore:
+    """The demo case system; `now` sets when the demo cases happened (default: today)."""
+    store = ZgwStore(base)
+    add_catalogue(store)
+    moment = (now or datetime.now(UTC)).replace(hour=0, minute=0, second=0, microsecond=0)
+    for case in DEMO_CASES:
+        add_case(
+            store,
+            zaaktype=case.zaaktype,
+            identificatie=f"ZAAK-{moment.year}-{case.number:010d}",
+            omschrijving=case.omschrijving,
+            initiator=case.initiator,
+            started=moment - timedelta(days=case.days_ago),
+            statuses=case.statuses,
+            vertrouwelijkheid=case.vertrouwelijkheid,
+            documents=case.documents,
+            result=case.result,
+        )
     return store

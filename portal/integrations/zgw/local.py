@@ -11,7 +11,7 @@ import threading
 import uuid as uuids
 from collections.abc import Callable, Mapping
 from copy import deepcopy
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any, Self
 
 from portal.integrations.zgw import CONFIDENTIALITY, Component, ZgwRefused, is_visible
@@ -263,10 +263,6 @@ def _rol_matches(rol: dict[str, Any], params: Mapping[str, str], *, prefix: str)
         if wanted is not None and getter(rol) != wanted:
             return False
     return True
-
-
-def today() -> date:
-    return datetime.now(UTC).date()
 
 
 class LocalZgwApi:
