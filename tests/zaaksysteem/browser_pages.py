@@ -54,7 +54,7 @@ def _failing_registration(engine: Any) -> dict[str, str]:
 
 
 def page_states() -> list[PageState]:
-    from tests.browser.pages import PageState, resident, staff
+    from tests.browser.pages import PageState, click, resident, staff
 
     suzanne, lance = resident("999993653"), resident("999990858")
     return [
@@ -90,5 +90,12 @@ def page_states() -> list[PageState]:
             "/backoffice/registraties",
             who=staff("beheerder"),
             seed=_failing_registration,
+        ),
+        PageState(
+            "backoffice-registraties-opnieuw",
+            "/backoffice/registraties",
+            who=staff("beheerder"),
+            seed=_failing_registration,
+            steps=(click("form[action$='/opnieuw'] button"),),
         ),
     ]
