@@ -212,3 +212,10 @@ def render(
 def render_string(template: str, **context: Any) -> Markup:
     """Render a template outside a request (e-mails, PDFs)."""
     return Markup(templates.env.get_template(template).render(**context))  # noqa: S704
+
+
+def render_pdf(template: str, **context: Any) -> bytes:
+    """Render a template outside a request as a PDF (weasyprint: receipts, summaries)."""
+    from weasyprint import HTML  # heavy; only the code paths that make a PDF load it
+
+    return bytes(HTML(string=str(render_string(template, **context))).write_pdf())

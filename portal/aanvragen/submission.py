@@ -17,7 +17,7 @@ from portal.aanvragen.web import now, store_for, upload_sources
 from portal.producten import service as producten_service
 from portal.producten.schemas import Product
 from portal.settings import Settings
-from portal.templating import render_string
+from portal.templating import render_pdf, render_string
 from portal.zaken import service as zaken_service
 
 
@@ -140,9 +140,7 @@ def receipt_pdf(
     title: str,
 ) -> bytes:
     """The receipt of the answers as PDF (weasyprint), for the resident's own records."""
-    from weasyprint import HTML
-
-    html = render_string(
+    return render_pdf(
         "aanvragen/ontvangstbewijs.html",
         form=form,
         sections=sections,
@@ -150,4 +148,3 @@ def receipt_pdf(
         received=received,
         title=title,
     )
-    return bytes(HTML(string=str(html)).write_pdf())

@@ -27,7 +27,7 @@ from portal.files import file_store
 from portal.gegevens import service
 from portal.prestaties import reacties
 from portal.settings import Settings
-from portal.templating import render_string
+from portal.templating import render_pdf
 from portal.zaaksysteem import inzage as zaaksysteem
 from portal.zaken import service as zaken_service
 
@@ -147,8 +147,5 @@ def summary_pdf(
     sections: Sequence[service.ExportSection], *, now: datetime, **context: Any
 ) -> bytes:
     """The readable summary (weasyprint), the same data as gegevens.json in a few tables."""
-    from weasyprint import HTML
-
     by_key = {s.key: s for s in sections}
-    html = render_string("gegevens/samenvatting.html", sections=by_key, now=now, **context)
-    return bytes(HTML(string=str(html)).write_pdf())
+    return render_pdf("gegevens/samenvatting.html", sections=by_key, now=now, **context)

@@ -26,7 +26,7 @@ from portal.files import file_store
 from portal.integrations import IntegrationUnavailable
 from portal.integrations.zgw import ZgwApi, ZgwRefused
 from portal.settings import Settings
-from portal.templating import render_string
+from portal.templating import local_datetime, render_pdf
 from portal.zaaksysteem.models import Registratie, RegistratieDocument
 from portal.zaaksysteem.retries import backoff, claim_due
 
@@ -351,17 +351,15 @@ class Steps:
         return str(created["url"])
 
     def _make_pdf(self, registratie: Registratie) -> str:
-        """The answers as the resident checked them, as the PDF the case system keeps."""
-        from weasyprint import HTML
-
-        html = render_string(
+        """The answers as the resident checked them, as the PDF the case system keeps: the
+        resident's receipt, with the time in Haren as on the receipt (it showed UTC)."""
+        pdf = render_pdf(
             "aanvragen/ontvangstbewijs.html",
             sections=registratie.summary,
             reference=registratie.reference,
-            received=registratie.received_at.strftime("%d-%m-%Y %H:%M"),
+            received=local_datetime(registratie.received_at),
             title=registratie.omschrijving,
         )
-        pdf = bytes(HTML(string=str(html)).write_pdf())
         stored = file_store(self.settings.data_dir).save(io.BytesIO(pdf))
         return stored.stored_name
 
