@@ -18,18 +18,25 @@ from portal.zaaksysteem.models import Registratie, RegistratieDocument
 FAILING_AFTER = 5
 
 
-def pending_for(db: Session, identity: Identity) -> list[Registratie]:
-    """Submissions of this person or company not yet in the case system (same owner rule as
-    the portal's own cases)."""
-    query = select(Registratie).where(col(Registratie.registered_at).is_(None))
+def _owned_by(identity: Identity) -> list[Any] | None:
+    """The conditions that make a registration this person's or company's (a company login
+    without a branch owns its branches' too, as with the portal's own cases); None: nobody's."""
     if identity.is_resident:
-        query = query.where(col(Registratie.initiator_bsn) == identity.bsn)
-    elif identity.is_company:
-        query = query.where(col(Registratie.initiator_kvk) == identity.kvk)
+        return [col(Registratie.initiator_bsn) == identity.bsn]
+    if identity.is_company:
+        conditions = [col(Registratie.initiator_kvk) == identity.kvk]
         if identity.vestiging:
-            query = query.where(col(Registratie.initiator_vestiging) == identity.vestiging)
-    else:
+            conditions.append(col(Registratie.initiator_vestiging) == identity.vestiging)
+        return conditions
+    return None
+
+
+def pending_for(db: Session, identity: Identity) -> list[Registratie]:
+    """Submissions of this person or company not yet in the case system."""
+    owned = _owned_by(identity)
+    if owned is None:
         return []
+    query = select(Registratie).where(col(Registratie.registered_at).is_(None), *owned)
     return list(db.exec(query.order_by(col(Registratie.received_at).desc())).all())
 
 
@@ -86,16 +93,12 @@ EXPORT_TABLES = ("zgw_registratie", "zgw_registratie_document")
 def export_personal_data(db: Session, identity: Identity) -> list[ExportSection]:
     """Submissions sent to the case system through the portal, with what was sent and when.
     A company login without a branch gets the submissions of all its branches."""
-    query = select(Registratie)
-    if identity.is_resident:
-        query = query.where(col(Registratie.initiator_bsn) == identity.bsn)
-    elif identity.is_company:
-        query = query.where(col(Registratie.initiator_kvk) == identity.kvk)
-        if identity.vestiging:
-            query = query.where(col(Registratie.initiator_vestiging) == identity.vestiging)
-    else:
+    owned = _owned_by(identity)
+    if owned is None:
         return []
-    registraties = db.exec(query.order_by(col(Registratie.received_at))).all()
+    registraties = db.exec(
+        select(Registratie).where(*owned).order_by(col(Registratie.received_at))
+    ).all()
     ids = [r.id for r in registraties]
     documents = (
         db.exec(
